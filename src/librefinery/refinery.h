@@ -1,0 +1,16 @@
+/* refinery.h: the core library in one include. No GTK in here, ever. */
+#pragma once
+
+#include "rf-column.h"
+#include "rf-error.h"
+#include "rf-progress.h"
+#include "rf-rng.h"
+#include "rf-table.h"
+#include "rf-timestamp.h"
+
+#include "io/rf-csv-reader.h"
+#include "io/rf-format.h"
+#include "io/rf-json-reader.h"
+#include "io/rf-reader.h"
+
+#include "project/rf-atomic-file.h"

@@ -1,0 +1,587 @@
+#define G_LOG_DOMAIN "rf-column"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "rf-column.h"
+#include "rf-timestamp.h"
+
+static const char *type_names[RF_COLUMN_N_TYPES] = {
+  [RF_COLUMN_DOUBLE] = "double",
+  [RF_COLUMN_INT64] = "int64",
+  [RF_COLUMN_BOOL] = "bool",
+  [RF_COLUMN_STRING] = "string",
+  [RF_COLUMN_TIMESTAMP] = "timestamp",
+};
+
+static const char *role_names[RF_COLUMN_N_ROLES] = {
+  [RF_ROLE_SENSOR] = "sensor",
+  [RF_ROLE_TIMESTAMP] = "timestamp",
+  [RF_ROLE_RUL] = "rul",
+  [RF_ROLE_UNIT_ID] = "unit_id",
+  [RF_ROLE_CATEGORY] = "category",
+  [RF_ROLE_AUX] = "aux",
+};
+
+static gsize
+value_size (RfColumnType type)
+{
+  switch (type)
+    {
+    case RF_COLUMN_DOUBLE:
+      return sizeof (double);
+    case RF_COLUMN_INT64:
+    case RF_COLUMN_TIMESTAMP:
+      return sizeof (gint64);
+    case RF_COLUMN_BOOL:
+      return 1;
+    case RF_COLUMN_STRING:
+    default:
+      return 0;
+    }
+}
+
+RfColumn *
+rf_column_new_sized (const char   *name,
+                     RfColumnType  type,
+                     gsize         reserve_rows)
+{
+  RfColumn *column;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (type < RF_COLUMN_N_TYPES, NULL);
+
+  column = g_new0 (RfColumn, 1);
+  g_atomic_ref_count_init (&column->ref_count);
+  column->name = g_strdup (name);
+  column->type = type;
+  column->role = type == RF_COLUMN_TIMESTAMP ? RF_ROLE_TIMESTAMP
+               : type == RF_COLUMN_STRING ? RF_ROLE_CATEGORY
+               : RF_ROLE_SENSOR;
+  if (type == RF_COLUMN_STRING)
+    {
+      column->offsets = g_new0 (guint64, 1);
+      column->capacity = 0;
+    }
+  if (reserve_rows > 0)
+    rf_column_reserve (column, reserve_rows, 0);
+  return column;
+}
+
+RfColumn *
+rf_column_new (const char   *name,
+               RfColumnType  type)
+{
+  return rf_column_new_sized (name, type, 0);
+}
+
+RfColumn *
+rf_column_ref (RfColumn *column)
+{
+  g_return_val_if_fail (column != NULL, NULL);
+  g_atomic_ref_count_inc (&column->ref_count);
+  return column;
+}
+
+void
+rf_column_unref (RfColumn *column)
+{
+  g_return_if_fail (column != NULL);
+  if (!g_atomic_ref_count_dec (&column->ref_count))
+    return;
+  g_free (column->name);
+  g_free (column->unit);
+  g_free (column->values.data);
+  g_free (column->offsets);
+  g_free (column->bytes);
+  g_free (column->validity);
+  g_free (column);
+}
+
+RfColumn *
+rf_column_copy (const RfColumn *column)
+{
+  RfColumn *copy;
+
+  g_return_val_if_fail (column != NULL, NULL);
+  copy = rf_column_new_sized (column->name, column->type, column->n_rows);
+  rf_column_set_unit (copy, column->unit);
+  copy->role = column->role;
+  rf_column_append_column (copy, column);
+  return copy;
+}
+
+void
+rf_column_set_name (RfColumn   *column,
+                    const char *name)
+{
+  g_return_if_fail (column != NULL);
+  g_return_if_fail (name != NULL);
+  if (column->name != name)
+    {
+      g_free (column->name);
+      column->name = g_strdup (name);
+    }
+}
+
+void
+rf_column_set_unit (RfColumn   *column,
+                    const char *unit)
+{
+  g_return_if_fail (column != NULL);
+  if (column->unit != unit)
+    {
+      g_free (column->unit);
+      column->unit = (unit && *unit) ? g_strdup (unit) : NULL;
+    }
+}
+
+void
+rf_column_set_role (RfColumn     *column,
+                    RfColumnRole  role)
+{
+  g_return_if_fail (column != NULL);
+  g_return_if_fail (role < RF_COLUMN_N_ROLES);
+  column->role = role;
+}
+
+static gsize
+grown (gsize have,
+       gsize need)
+{
+  gsize cap = MAX (have, 16);
+  while (cap < need)
+    cap = cap < G_MAXSIZE / 2 ? cap * 2 : need;
+  return cap;
+}
+
+void
+rf_column_reserve (RfColumn *column,
+                   gsize     extra_rows,
+                   gsize     extra_bytes)
+{
+  gsize need_rows, need_bytes;
+
+  g_return_if_fail (column != NULL);
+
+  need_rows = column->n_rows + extra_rows;
+  if (need_rows > column->capacity)
+    {
+      gsize cap = grown (column->capacity, need_rows);
+      if (column->type == RF_COLUMN_STRING)
+        column->offsets = g_renew (guint64, column->offsets, cap + 1);
+      else
+        column->values.data = g_realloc_n (column->values.data, cap, value_size (column->type));
+      if (column->validity != NULL)
+        {
+          gsize old_len = (column->capacity + 7) / 8;
+          gsize new_len = (cap + 7) / 8;
+          column->validity = g_realloc (column->validity, new_len);
+          /* New rows are valid until marked otherwise. */
+          memset (column->validity + old_len, 0xff, new_len - old_len);
+        }
+      column->capacity = cap;
+    }
+
+  if (column->type == RF_COLUMN_STRING)
+    {
+      need_bytes = column->n_bytes + extra_bytes;
+      if (need_bytes > column->bytes_capacity)
+        {
+          gsize cap = grown (column->bytes_capacity, need_bytes);
+          column->bytes = g_realloc (column->bytes, cap);
+          column->bytes_capacity = cap;
+        }
+    }
+}
+
+/* Creates the bitmap (all present) the first time a value goes missing. */
+static void
+ensure_validity (RfColumn *column)
+{
+  if (column->validity == NULL)
+    {
+      gsize len = (MAX (column->capacity, 1) + 7) / 8;
+      column->validity = g_malloc (len);
+      memset (column->validity, 0xff, len);
+    }
+}
+
+static inline void
+make_room (RfColumn *column)
+{
+  if (G_UNLIKELY (column->n_rows == column->capacity))
+    rf_column_reserve (column, 1, 0);
+}
+
+void
+rf_column_append_double (RfColumn *column,
+                         double    value)
+{
+  g_return_if_fail (column->type == RF_COLUMN_DOUBLE);
+  make_room (column);
+  column->values.f64[column->n_rows++] = value;
+}
+
+void
+rf_column_append_int64 (RfColumn *column,
+                        gint64    value)
+{
+  g_return_if_fail (column->type == RF_COLUMN_INT64);
+  make_room (column);
+  column->values.i64[column->n_rows++] = value;
+}
+
+void
+rf_column_append_timestamp (RfColumn *column,
+                            gint64    usec_since_epoch)
+{
+  g_return_if_fail (column->type == RF_COLUMN_TIMESTAMP);
+  make_room (column);
+  column->values.i64[column->n_rows++] = usec_since_epoch;
+}
+
+void
+rf_column_append_bool (RfColumn *column,
+                       gboolean  value)
+{
+  g_return_if_fail (column->type == RF_COLUMN_BOOL);
+  make_room (column);
+  column->values.u8[column->n_rows++] = value ? 1 : 0;
+}
+
+void
+rf_column_append_string (RfColumn   *column,
+                         const char *value,
+                         gssize      length)
+{
+  gsize len;
+
+  g_return_if_fail (column->type == RF_COLUMN_STRING);
+  len = value == NULL ? 0 : length < 0 ? strlen (value) : (gsize) length;
+  rf_column_reserve (column, 1, len);
+  if (len > 0)
+    memcpy (column->bytes + column->n_bytes, value, len);
+  column->n_bytes += len;
+  column->n_rows++;
+  column->offsets[column->n_rows] = column->n_bytes;
+}
+
+void
+rf_column_set_null (RfColumn *column,
+                    gsize     row)
+{
+  g_return_if_fail (column != NULL);
+  g_return_if_fail (row < column->n_rows);
+
+  if (!rf_column_is_valid (column, row))
+    return;
+  ensure_validity (column);
+  column->validity[row >> 3] &= (guint8) ~(1u << (row & 7));
+  column->n_missing++;
+  switch (column->type)
+    {
+    case RF_COLUMN_DOUBLE:
+      column->values.f64[row] = 0.0;
+      break;
+    case RF_COLUMN_INT64:
+    case RF_COLUMN_TIMESTAMP:
+      column->values.i64[row] = 0;
+      break;
+    case RF_COLUMN_BOOL:
+      column->values.u8[row] = 0;
+      break;
+    case RF_COLUMN_STRING:
+    default:
+      break;
+    }
+}
+
+void
+rf_column_append_null (RfColumn *column)
+{
+  g_return_if_fail (column != NULL);
+
+  switch (column->type)
+    {
+    case RF_COLUMN_DOUBLE:
+      rf_column_append_double (column, 0.0);
+      break;
+    case RF_COLUMN_INT64:
+      rf_column_append_int64 (column, 0);
+      break;
+    case RF_COLUMN_TIMESTAMP:
+      rf_column_append_timestamp (column, 0);
+      break;
+    case RF_COLUMN_BOOL:
+      rf_column_append_bool (column, FALSE);
+      break;
+    case RF_COLUMN_STRING:
+    default:
+      rf_column_append_string (column, "", 0);
+      break;
+    }
+  rf_column_set_null (column, column->n_rows - 1);
+}
+
+void
+rf_column_append_column (RfColumn       *column,
+                         const RfColumn *src)
+{
+  gsize base;
+
+  g_return_if_fail (column != NULL);
+  g_return_if_fail (src != NULL);
+  g_return_if_fail (column->type == src->type);
+
+  if (src->n_rows == 0)
+    return;
+
+  base = column->n_rows;
+  rf_column_reserve (column, src->n_rows, src->n_bytes);
+
+  if (column->type == RF_COLUMN_STRING)
+    {
+      guint64 shift = column->n_bytes;
+      memcpy (column->bytes + column->n_bytes, src->bytes, src->n_bytes);
+      for (gsize i = 1; i <= src->n_rows; i++)
+        column->offsets[base + i] = src->offsets[i] + shift;
+      column->n_bytes += src->n_bytes;
+    }
+  else
+    {
+      gsize size = value_size (column->type);
+      memcpy ((char *) column->values.data + base * size, src->values.data, src->n_rows * size);
+    }
+  column->n_rows += src->n_rows;
+
+  if (src->validity != NULL && src->n_missing > 0)
+    {
+      ensure_validity (column);
+      for (gsize i = 0; i < src->n_rows; i++)
+        if (!rf_column_is_valid (src, i))
+          {
+            gsize row = base + i;
+            column->validity[row >> 3] &= (guint8) ~(1u << (row & 7));
+          }
+      column->n_missing += src->n_missing;
+    }
+}
+
+double
+rf_column_get_double (const RfColumn *column,
+                      gsize           row)
+{
+  g_return_val_if_fail (column->type == RF_COLUMN_DOUBLE, 0.0);
+  g_return_val_if_fail (row < column->n_rows, 0.0);
+  return column->values.f64[row];
+}
+
+gint64
+rf_column_get_int64 (const RfColumn *column,
+                     gsize           row)
+{
+  g_return_val_if_fail (column->type == RF_COLUMN_INT64 || column->type == RF_COLUMN_TIMESTAMP, 0);
+  g_return_val_if_fail (row < column->n_rows, 0);
+  return column->values.i64[row];
+}
+
+gboolean
+rf_column_get_bool (const RfColumn *column,
+                    gsize           row)
+{
+  g_return_val_if_fail (column->type == RF_COLUMN_BOOL, FALSE);
+  g_return_val_if_fail (row < column->n_rows, FALSE);
+  return column->values.u8[row] != 0;
+}
+
+const char *
+rf_column_get_string (const RfColumn *column,
+                      gsize           row,
+                      gsize          *length)
+{
+  g_return_val_if_fail (column->type == RF_COLUMN_STRING, NULL);
+  g_return_val_if_fail (row < column->n_rows, NULL);
+  if (length != NULL)
+    *length = column->offsets[row + 1] - column->offsets[row];
+  return column->bytes != NULL ? column->bytes + column->offsets[row] : "";
+}
+
+double
+rf_column_get_as_double (const RfColumn *column,
+                         gsize           row)
+{
+  g_return_val_if_fail (row < column->n_rows, NAN);
+  if (!rf_column_is_valid (column, row))
+    return NAN;
+  switch (column->type)
+    {
+    case RF_COLUMN_DOUBLE:
+      return column->values.f64[row];
+    case RF_COLUMN_INT64:
+      return (double) column->values.i64[row];
+    case RF_COLUMN_TIMESTAMP:
+      return (double) column->values.i64[row] / G_USEC_PER_SEC;
+    case RF_COLUMN_BOOL:
+      return column->values.u8[row];
+    case RF_COLUMN_STRING:
+    default:
+      return NAN;
+    }
+}
+
+/* The shortest "%.Ng" that reads back to the same double. */
+static void
+append_double (GString *out,
+               double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (value))
+    {
+      g_string_append (out, "nan");
+      return;
+    }
+  if (isinf (value))
+    {
+      g_string_append (out, value > 0 ? "inf" : "-inf");
+      return;
+    }
+  for (int precision = 15; precision <= 17; precision++)
+    {
+      g_ascii_formatd (buf, sizeof buf, precision == 15 ? "%.15g" : precision == 16 ? "%.16g" : "%.17g",
+                       value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        break;
+    }
+  g_string_append (out, buf);
+}
+
+void
+rf_column_format_value (const RfColumn *column,
+                        gsize           row,
+                        GString        *out)
+{
+  g_return_if_fail (column != NULL);
+  g_return_if_fail (row < column->n_rows);
+  g_return_if_fail (out != NULL);
+
+  if (!rf_column_is_valid (column, row))
+    return;
+
+  switch (column->type)
+    {
+    case RF_COLUMN_DOUBLE:
+      append_double (out, column->values.f64[row]);
+      break;
+    case RF_COLUMN_INT64:
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, column->values.i64[row]);
+      break;
+    case RF_COLUMN_TIMESTAMP:
+      rf_timestamp_format (column->values.i64[row], out);
+      break;
+    case RF_COLUMN_BOOL:
+      g_string_append (out, column->values.u8[row] ? "true" : "false");
+      break;
+    case RF_COLUMN_STRING:
+    default:
+      {
+        gsize len;
+        const char *s = rf_column_get_string (column, row, &len);
+        g_string_append_len (out, s, len);
+      }
+      break;
+    }
+}
+
+gboolean
+rf_column_numeric_summary (const RfColumn *column,
+                           double         *min,
+                           double         *max,
+                           double         *mean)
+{
+  double lo = INFINITY, hi = -INFINITY, sum = 0.0;
+  gsize n = 0;
+
+  g_return_val_if_fail (column != NULL, FALSE);
+
+  if (!rf_column_type_is_numeric (column->type))
+    return FALSE;
+
+  for (gsize i = 0; i < column->n_rows; i++)
+    {
+      double v;
+
+      if (!rf_column_is_valid (column, i))
+        continue;
+      v = column->type == RF_COLUMN_TIMESTAMP ? (double) column->values.i64[i]
+                                              : rf_column_get_as_double (column, i);
+      if (isnan (v))
+        continue;
+      lo = MIN (lo, v);
+      hi = MAX (hi, v);
+      sum += v;
+      n++;
+    }
+  if (n == 0)
+    return FALSE;
+  if (min != NULL)
+    *min = lo;
+  if (max != NULL)
+    *max = hi;
+  if (mean != NULL)
+    *mean = sum / (double) n;
+  return TRUE;
+}
+
+gboolean
+rf_column_type_is_numeric (RfColumnType type)
+{
+  return type != RF_COLUMN_STRING;
+}
+
+const char *
+rf_column_type_to_string (RfColumnType type)
+{
+  g_return_val_if_fail (type < RF_COLUMN_N_TYPES, NULL);
+  return type_names[type];
+}
+
+gboolean
+rf_column_type_from_string (const char   *text,
+                            RfColumnType *type)
+{
+  g_return_val_if_fail (text != NULL, FALSE);
+  for (guint i = 0; i < RF_COLUMN_N_TYPES; i++)
+    if (g_ascii_strcasecmp (text, type_names[i]) == 0)
+      {
+        if (type != NULL)
+          *type = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+rf_column_role_to_string (RfColumnRole role)
+{
+  g_return_val_if_fail (role < RF_COLUMN_N_ROLES, NULL);
+  return role_names[role];
+}
+
+gboolean
+rf_column_role_from_string (const char   *text,
+                            RfColumnRole *role)
+{
+  g_return_val_if_fail (text != NULL, FALSE);
+  for (guint i = 0; i < RF_COLUMN_N_ROLES; i++)
+    if (g_ascii_strcasecmp (text, role_names[i]) == 0)
+      {
+        if (role != NULL)
+          *role = i;
+        return TRUE;
+      }
+  return FALSE;
+}
