@@ -1,0 +1,147 @@
+#include "config.h"
+
+#include <math.h>
+
+#include "refinery.h"
+#include "rf-test-util.h"
+
+/* The published xoshiro256** outputs for the state {1, 2, 3, 4}. */
+static void
+test_reference_sequence (void)
+{
+  RfRng rng = { { 1, 2, 3, 4 } };
+
+  g_assert_cmpuint (rf_rng_next_u64 (&rng), ==, G_GUINT64_CONSTANT (11520));
+  g_assert_cmpuint (rf_rng_next_u64 (&rng), ==, G_GUINT64_CONSTANT (0));
+  g_assert_cmpuint (rf_rng_next_u64 (&rng), ==, G_GUINT64_CONSTANT (1509978240));
+  g_assert_cmpuint (rf_rng_next_u64 (&rng), ==, G_GUINT64_CONSTANT (1215971899390074240));
+}
+
+/* Seeding goes through SplitMix64: its first output for seed 0 is known. */
+static void
+test_seeding (void)
+{
+  RfRng a, b;
+
+  rf_rng_init (&a, 0);
+  g_assert_cmpuint (a.s[0], ==, G_GUINT64_CONSTANT (0xe220a8397b1dcdaf));
+  rf_rng_init (&a, 42);
+  rf_rng_init (&b, 42);
+  for (int i = 0; i < 100; i++)
+    g_assert_cmpuint (rf_rng_next_u64 (&a), ==, rf_rng_next_u64 (&b));
+  rf_rng_init (&b, 43);
+  g_assert_cmpuint (rf_rng_next_u64 (&a), !=, rf_rng_next_u64 (&b));
+}
+
+static void
+test_streams (void)
+{
+  RfRng s0, s1, manual, s2;
+
+  rf_rng_init_stream (&s0, 7, 0);
+  rf_rng_init_stream (&s1, 7, 1);
+  rf_rng_init_stream (&s2, 7, 2);
+  rf_rng_init (&manual, 7);
+  rf_rng_jump (&manual);
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpuint (s1.s[i], ==, manual.s[i]);
+  g_assert_cmpuint (rf_rng_next_u64 (&s0), !=, rf_rng_next_u64 (&s1));
+  g_assert_cmpuint (rf_rng_next_u64 (&s1), !=, rf_rng_next_u64 (&s2));
+}
+
+static void
+test_uniform (void)
+{
+  RfRng rng;
+  double sum = 0.0;
+  const int n = 200000;
+
+  rf_rng_init (&rng, 1);
+  for (int i = 0; i < n; i++)
+    {
+      double u = rf_rng_uniform (&rng);
+      float f = rf_rng_uniform_f (&rng);
+      g_assert_cmpfloat (u, >=, 0.0);
+      g_assert_cmpfloat (u, <, 1.0);
+      g_assert_cmpfloat (f, >=, 0.0f);
+      g_assert_cmpfloat (f, <, 1.0f);
+      sum += u;
+    }
+  /* mean of U(0,1) over n draws: sd = 1/sqrt(12 n) ≈ 0.00065 */
+  g_assert_cmpfloat (fabs (sum / n - 0.5), <, 0.004);
+}
+
+static void
+test_below (void)
+{
+  RfRng rng;
+  guint counts[6] = { 0 };
+  const int n = 60000;
+
+  rf_rng_init (&rng, 2);
+  for (int i = 0; i < n; i++)
+    {
+      guint64 v = rf_rng_below (&rng, 6);
+      g_assert_cmpuint (v, <, 6);
+      counts[v]++;
+    }
+  for (int k = 0; k < 6; k++)
+    g_assert_cmpuint (counts[k], >, 9500);
+  g_assert_cmpuint (rf_rng_below (&rng, 1), ==, 0);
+}
+
+static void
+test_normal (void)
+{
+  RfRng rng;
+  double sum = 0.0, sum2 = 0.0;
+  const int n = 200000;
+
+  rf_rng_init (&rng, 3);
+  for (int i = 0; i < n; i++)
+    {
+      double z = rf_rng_normal (&rng);
+      sum += z;
+      sum2 += z * z;
+    }
+  g_assert_cmpfloat (fabs (sum / n), <, 0.01);
+  g_assert_cmpfloat (fabs (sum2 / n - 1.0), <, 0.02);
+}
+
+static void
+test_shuffle (void)
+{
+  RfRng a, b;
+  guint x[100], y[100];
+  gboolean seen[100] = { FALSE };
+  gboolean moved = FALSE;
+
+  for (guint i = 0; i < 100; i++)
+    x[i] = y[i] = i;
+  rf_rng_init (&a, 9);
+  rf_rng_init (&b, 9);
+  rf_rng_shuffle (&a, x, 100);
+  rf_rng_shuffle (&b, y, 100);
+  for (guint i = 0; i < 100; i++)
+    {
+      g_assert_cmpuint (x[i], ==, y[i]);
+      g_assert_false (seen[x[i]]);
+      seen[x[i]] = TRUE;
+      moved |= x[i] != i;
+    }
+  g_assert_true (moved);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/rf/rng/reference-sequence", test_reference_sequence);
+  g_test_add_func ("/rf/rng/seeding", test_seeding);
+  g_test_add_func ("/rf/rng/streams", test_streams);
+  g_test_add_func ("/rf/rng/uniform", test_uniform);
+  g_test_add_func ("/rf/rng/below", test_below);
+  g_test_add_func ("/rf/rng/normal", test_normal);
+  g_test_add_func ("/rf/rng/shuffle", test_shuffle);
+  return g_test_run ();
+}
