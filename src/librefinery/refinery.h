@@ -13,4 +13,8 @@
 #include "io/rf-json-reader.h"
 #include "io/rf-reader.h"
 
+#include "prep/rf-profile.h"
+
 #include "project/rf-atomic-file.h"
+#include "project/rf-ingest.h"
+#include "project/rf-project.h"

@@ -1,0 +1,126 @@
+#define G_LOG_DOMAIN "refinery-cli"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rf-cli-private.h"
+
+typedef struct
+{
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *synopsis;
+} Command;
+
+static const Command commands[] = {
+  { "inspect", rf_cli_inspect, "inspect FILE              read a data file and describe it" },
+  { "project", rf_cli_project, "project init DIR          create a project folder" },
+  { "machine", rf_cli_machine, "machine add PROJECT --profile FILE [--id ID]\n"
+                               "                            add a machine from its profile\n"
+                               "  machine list PROJECT      list the machines of a project" },
+  { "ingest", rf_cli_ingest,   "ingest PROJECT --machine ID FILE\n"
+                               "                            copy a raw data file into a project" },
+};
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream,
+           "Usage:\n"
+           "  " RF_CLI_NAME " [--version] [--help] COMMAND [ARGUMENTS…]\n"
+           "\n"
+           "Turn real sensor data into synthetic training sets: the command-line twin\n"
+           "of the Refinery application.\n"
+           "\n"
+           "Commands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (stream, "  %s\n", commands[i].synopsis);
+  fprintf (stream,
+           "  help [COMMAND]            show this help, or the help of a command\n"
+           "\n"
+           "Options:\n"
+           "  -h, --help                show this help\n"
+           "  --version                 print the version\n"
+           "\n"
+           "Run “" RF_CLI_NAME " COMMAND --help” for the options of a command.\n"
+           "Exit status: 0 success, 1 failure, 2 bad or missing arguments.\n");
+}
+
+static const Command *
+find_command (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (commands[i].name, name) == 0)
+      return &commands[i];
+  return NULL;
+}
+
+static int
+run_help (int    argc,
+          char **argv)
+{
+  const Command *command;
+  char *help_argv[4];
+
+  if (argc < 2)
+    {
+      print_usage (stdout);
+      return RF_CLI_EXIT_OK;
+    }
+  command = find_command (argv[1]);
+  if (command == NULL)
+    return _rf_cli_usage_error (NULL, "unknown command “%s”", argv[1]);
+
+  /* "help machine add" → "machine add --help". */
+  help_argv[0] = argv[1];
+  if (argc >= 3)
+    {
+      help_argv[1] = argv[2];
+      help_argv[2] = (char *) "--help";
+      help_argv[3] = NULL;
+      return command->run (3, help_argv);
+    }
+  help_argv[1] = (char *) "--help";
+  help_argv[2] = NULL;
+  return command->run (2, help_argv);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const Command *command;
+
+  /* The user's language and character set, but numbers always with '.':
+   * data files and JSON output must not change with the locale. */
+  setlocale (LC_ALL, "");
+  setlocale (LC_NUMERIC, "C");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return RF_CLI_EXIT_USAGE;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+    {
+      print_usage (stdout);
+      return RF_CLI_EXIT_OK;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      g_print ("%s %s\n", RF_CLI_NAME, PACKAGE_VERSION);
+      return RF_CLI_EXIT_OK;
+    }
+  if (strcmp (argv[1], "help") == 0)
+    return run_help (argc - 1, argv + 1);
+  if (argv[1][0] == '-')
+    return _rf_cli_usage_error (NULL, "unknown option “%s”", argv[1]);
+
+  command = find_command (argv[1]);
+  if (command == NULL)
+    return _rf_cli_usage_error (NULL, "unknown command “%s”", argv[1]);
+  return command->run (argc - 1, argv + 1);
+}
