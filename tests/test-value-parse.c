@@ -214,11 +214,15 @@ test_scan (void)
   g_assert_cmpfloat (d, ==, 21.5);
   g_assert_true (rf_value_scan_double (text, text + 5, '.', &d) == text + 2);
 
-  g_assert_null (rf_value_scan_double ("abc", "abc" + 3, '.', &d));
-  g_assert_null (rf_value_scan_double (".", "." + 1, '.', &d));
-  g_assert_null (rf_value_scan_double ("-x", "-x" + 2, '.', &d));
-  g_assert_null (rf_value_scan_int64 ("-", "-" + 1, &i));
-  g_assert_null (rf_value_scan_int64 ("99999999999999999999", "99999999999999999999" + 20, &i));
+  {
+    const char *bad[] = { "abc", ".", "-x", "", "e5" };
+    for (gsize k = 0; k < G_N_ELEMENTS (bad); k++)
+      g_assert_null (rf_value_scan_double (bad[k], bad[k] + strlen (bad[k]), '.', &d));
+    text = "-";
+    g_assert_null (rf_value_scan_int64 (text, text + 1, &i));
+    text = "99999999999999999999";
+    g_assert_null (rf_value_scan_int64 (text, text + 20, &i));
+  }
 
   /* 128 bytes or more is not a number, in both functions alike */
   {

@@ -9,8 +9,10 @@
 #include "rf-timestamp.h"
 
 #include "io/rf-csv-reader.h"
+#include "io/rf-csv-writer.h"
 #include "io/rf-format.h"
 #include "io/rf-json-reader.h"
+#include "io/rf-json-writer.h"
 #include "io/rf-reader.h"
 
 #include "prep/rf-profile.h"

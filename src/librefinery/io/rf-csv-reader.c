@@ -21,7 +21,10 @@
 #define HEAD_BYTES ((gsize) 1 << 20)   /* sniffed for encoding, dialect and types */
 #define SNIFF_RECORDS 100               /* records that vote on the delimiter */
 #define SAMPLE_RECORDS 1000             /* records that give the first type guess */
+#define SAMPLE_FIELDS (1 << 20)         /* ... or fewer, for wide files */
 #define PASS1_SHARE 0.9                 /* progress share of the first pass */
+#define MAX_RECORD_BYTES ((gsize) 1 << 30)   /* one record, as the window grows to hold it */
+#define MAX_COLUMNS 16384
 
 /* ------------------------------------------------------------------------ */
 /* Tokenizing */
@@ -197,10 +200,13 @@ append_unescaped (const Field *field,
   g_string_append_len (out, p, end - p);
 }
 
-/* Consumes the line break at *pp (if any) after a record. */
+/* Consumes the line break at *pp (if any) after a record. Text may go on
+ * up to limit (>= end): a CR at end is a whole line break when the byte
+ * after it is known not to be LF. */
 static ScanResult
 take_line_break (const char **pp,
                  const char  *end,
+                 const char  *limit,
                  gboolean     eof,
                  guint64     *breaks)
 {
@@ -211,7 +217,7 @@ take_line_break (const char **pp,
   if (*p == '\r')
     {
       p++;
-      if (p == end && !eof)
+      if (p == end && (p < limit ? *p == '\n' : !eof))
         return SCAN_NEED_MORE;   /* CR, maybe of a CRLF */
       if (p < end && *p == '\n')
         p++;
@@ -223,19 +229,22 @@ take_line_break (const char **pp,
   return SCAN_OK;
 }
 
-/* Splits one record into fields (spans into the text). */
+/* Splits one record into fields (spans into the text): at most
+ * MAX_COLUMNS + 1 of them are kept, *n_fields counts them all. */
 static ScanResult
 tokenize_record (const Dialect  *dialect,
                  const char    **pp,
                  const char     *end,
                  gboolean        eof,
                  GArray         *fields,
+                 guint          *n_fields,
                  guint64        *breaks)
 {
   const char *p = *pp;
   ScanResult result;
 
   g_array_set_size (fields, 0);
+  *n_fields = 0;
   for (;;)
     {
       Field field;
@@ -243,7 +252,10 @@ tokenize_record (const Dialect  *dialect,
       result = scan_field (dialect, &p, end, eof, &field, breaks);
       if (result != SCAN_OK)
         return result;
-      g_array_append_val (fields, field);
+      if (fields->len <= MAX_COLUMNS)
+        g_array_append_val (fields, field);
+      if (*n_fields < G_MAXUINT)
+        (*n_fields)++;
       if (p < end && *p == dialect->delimiter)
         {
           p++;
@@ -251,7 +263,7 @@ tokenize_record (const Dialect  *dialect,
         }
       break;
     }
-  result = take_line_break (&p, end, eof, breaks);
+  result = take_line_break (&p, end, end, eof, breaks);
   if (result == SCAN_OK)
     *pp = p;
   return result;
@@ -265,7 +277,7 @@ skip_empty_lines (const char **pp,
                   guint64     *breaks)
 {
   while (*pp < end && (**pp == '\n' || **pp == '\r'))
-    if (take_line_break (pp, end, eof, breaks) != SCAN_OK)
+    if (take_line_break (pp, end, end, eof, breaks) != SCAN_OK)
       return FALSE;
   return TRUE;
 }
@@ -355,7 +367,8 @@ populate (const void *data,
   guintptr start = (guintptr) data & ~(page - 1);
   guintptr end = ((guintptr) data + length + page - 1) & ~(page - 1);
 
-  if (data != NULL && length > 0)
+  /* for a few pages, the faults cost less than the call */
+  if (data != NULL && length >= 64 * 1024)
     madvise ((void *) start, end - start, MADV_POPULATE_WRITE);
 #endif
 }
@@ -475,6 +488,14 @@ source_rewind (Source      *source,
   return TRUE;
 }
 
+/* How much to ask the input for at most: what is left of it (as it was
+ * when opened), plus a little so that the end shows as a short read. */
+static gsize
+source_left (const Source *source)
+{
+  return (gsize) (source->size > source->offset ? source->size - source->offset : 0) + 4096;
+}
+
 /* Drops the first consume bytes of the window and makes it at least want
  * bytes long (or as long as the rest of the text). Errors: I/O, or
  * RF_ERROR_ENCODING (without a location: the caller adds the line). */
@@ -501,7 +522,7 @@ source_fill (Source  *source,
     {
       if (source->decoder == NULL)
         {
-          gsize old = source->text->len, count = MAX (source->block, want - old), got;
+          gsize old = source->text->len, count = MIN (MAX (source->block, want - old), source_left (source)), got;
 
           g_byte_array_set_size (source->text, (guint) (old + count));
           prefault (source->text->data + old, count);
@@ -518,12 +539,13 @@ source_fill (Source  *source,
       else
         {
           gsize old = source->raw->len, got = 0, used;
+          gsize count = MIN (old < source->block ? source->block - old : 0, source_left (source));
           gboolean at_end;
 
-          if (old < source->block)
+          if (count > 0)
             {
-              g_byte_array_set_size (source->raw, (guint) source->block);
-              if (!read_at (source, source->raw->data + old, source->block - old, source->offset, &got, error))
+              g_byte_array_set_size (source->raw, (guint) (old + count));
+              if (!read_at (source, source->raw->data + old, count, source->offset, &got, error))
                 {
                   g_byte_array_set_size (source->raw, (guint) old);
                   return FALSE;
@@ -531,7 +553,7 @@ source_fill (Source  *source,
               g_byte_array_set_size (source->raw, (guint) (old + got));
               source->offset += got;
             }
-          at_end = old + got < source->block;
+          at_end = got < count;
           if (!rf_text_decoder_convert (source->decoder, source->raw->data, source->raw->len, at_end,
                                         source->text, &used, error))
             return FALSE;
@@ -650,6 +672,7 @@ typedef struct
   const Reader *reader;
   const char *start;
   const char *end;
+  const char *limit;        /* end of the block: bytes up to it may be peeked at */
   gboolean eof;
   gboolean staged;          /* rows go to the stage, not to the table */
   Stage stage;
@@ -713,7 +736,7 @@ struct _Reader
 };
 
 static gboolean
-join_would_store (const Reader *reader,
+stores_as_planned (const Reader *reader,
                   guint         c,
                   RfValueClass  klass,
                   RfEpochState  epoch)
@@ -735,7 +758,7 @@ fast_kind (const Reader *reader,
 
   if (plan->text || !plan->parse)
     return FAST_NONE;
-  if (!plan->forced && !join_would_store (reader, c, klass, epoch))
+  if (!plan->forced && !stores_as_planned (reader, c, klass, epoch))
     return FAST_NONE;
   switch (plan->type)
     {
@@ -1197,7 +1220,7 @@ parse_part (Part *part)
 
       if (*p == '\n' || *p == '\r')
         {
-          if (take_line_break (&p, end, eof, &breaks) != SCAN_OK)
+          if (take_line_break (&p, end, part->limit, eof, &breaks) != SCAN_OK)
             return;
           part->n_lines += breaks;
           part->stop = p;
@@ -1286,7 +1309,7 @@ parse_part (Part *part)
           part->cells[k].kind = reader->fill[k] != NULL ? CELL_NULL : CELL_SKIP;
           part->cells[k].unparsed = FALSE;
         }
-      if (take_line_break (&p, end, eof, &breaks) != SCAN_OK)
+      if (take_line_break (&p, end, part->limit, eof, &breaks) != SCAN_OK)
         return;
 
       if (c + 1 < n_columns && part->n_padded++ == 0)
@@ -1509,9 +1532,9 @@ sniff_delimiter (const Head *head)
         {
           if (!skip_empty_lines (&p, end, head->complete, &breaks) || p == end)
             break;
-          if (tokenize_record (&dialect, &p, end, head->complete, fields, &breaks) != SCAN_OK)
+          if (tokenize_record (&dialect, &p, end, head->complete, fields, &counts[n], &breaks) != SCAN_OK)
             break;
-          counts[n++] = fields->len;
+          n++;
         }
       for (guint a = 0; a < n; a++)
         {
@@ -1579,30 +1602,24 @@ class_is_data (RfValueClass klass)
          klass == RF_VALUE_CLASS_MDY_SLASH || klass == RF_VALUE_CLASS_DMY_SLASH;
 }
 
-/* The format of a column forced to TIMESTAMP, from its sample values. */
+/* The format of a column forced to TIMESTAMP: the one most of its sample
+ * values are in (counts per value class; ties go to ISO 8601). */
 static RfTimestampFormat
-forced_timestamp_format (RfValueClass klass,
+forced_timestamp_format (const guint *counts,
                          RfEpochState epoch)
 {
-  switch (klass)
-    {
-    case RF_VALUE_CLASS_DMY_DOT:
-      return RF_TIMESTAMP_FORMAT_DMY_DOT;
-    case RF_VALUE_CLASS_SLASH:
-    case RF_VALUE_CLASS_MDY_SLASH:
-      return RF_TIMESTAMP_FORMAT_MDY_SLASH;
-    case RF_VALUE_CLASS_DMY_SLASH:
-      return RF_TIMESTAMP_FORMAT_DMY_SLASH;
-    case RF_VALUE_CLASS_INT:
-      return epoch == RF_EPOCH_MILLISECONDS ? RF_TIMESTAMP_FORMAT_EPOCH_MS : RF_TIMESTAMP_FORMAT_EPOCH_S;
-    case RF_VALUE_CLASS_NA:
-    case RF_VALUE_CLASS_BOOL:
-    case RF_VALUE_CLASS_DOUBLE:
-    case RF_VALUE_CLASS_ISO:
-    case RF_VALUE_CLASS_STRING:
-    default:
-      return RF_TIMESTAMP_FORMAT_ISO;
-    }
+  guint slash = counts[RF_VALUE_CLASS_SLASH] + counts[RF_VALUE_CLASS_MDY_SLASH] + counts[RF_VALUE_CLASS_DMY_SLASH];
+  guint best = MAX (MAX (counts[RF_VALUE_CLASS_ISO], counts[RF_VALUE_CLASS_DMY_DOT]),
+                    MAX (slash, counts[RF_VALUE_CLASS_INT]));
+
+  if (best == 0 || counts[RF_VALUE_CLASS_ISO] == best)
+    return RF_TIMESTAMP_FORMAT_ISO;
+  if (counts[RF_VALUE_CLASS_DMY_DOT] == best)
+    return RF_TIMESTAMP_FORMAT_DMY_DOT;
+  if (slash == best)
+    return counts[RF_VALUE_CLASS_DMY_SLASH] > counts[RF_VALUE_CLASS_MDY_SLASH] ? RF_TIMESTAMP_FORMAT_DMY_SLASH
+                                                                               : RF_TIMESTAMP_FORMAT_MDY_SLASH;
+  return epoch == RF_EPOCH_MILLISECONDS ? RF_TIMESTAMP_FORMAT_EPOCH_MS : RF_TIMESTAMP_FORMAT_EPOCH_S;
 }
 
 static void
@@ -1619,15 +1636,41 @@ plans_free (Reader *reader)
   reader->n_columns = 0;
 }
 
+/* rf_table_unique_name's rule (name, name_2, name_3, ...; an empty name is
+ * column_<index+1>) against a set, which stays fast for wide files. */
+static char *
+unique_name (GHashTable *taken,
+             const char *name,
+             guint       index)
+{
+  g_autofree char *base = (name == NULL || *name == '\0') ? g_strdup_printf ("column_%u", index + 1)
+                                                           : g_strdup (name);
+  char *candidate;
+
+  if (!g_hash_table_contains (taken, base))
+    candidate = g_steal_pointer (&base);
+  else
+    for (guint n = 2;; n++)
+      {
+        candidate = g_strdup_printf ("%s_%u", base, n);
+        if (!g_hash_table_contains (taken, candidate))
+          break;
+        g_free (candidate);
+      }
+  g_hash_table_add (taken, g_strdup (candidate));
+  return candidate;
+}
+
 /* Column names, types to start from, and the estimates, from the sample. */
 static gboolean
 plan_columns (Reader       *reader,
               const Head   *head,
               GArray       *fields,
-              GArray       *records)
+              GArray       *records,
+              GError      **error)
 {
   const RfReadOptions *options = reader->options;
-  g_autoptr(RfTable) names = rf_table_new ();
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GString) scratch = g_string_new (NULL);
   guint first_data = reader->has_header ? 1 : 0;
   guint n_columns = 0;
@@ -1639,6 +1682,14 @@ plan_columns (Reader       *reader,
   else
     for (guint r = 0; r < records->len; r++)
       n_columns = MAX (n_columns, g_array_index (records, SampleRecord, r).n_fields);
+  if (n_columns > MAX_COLUMNS)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_TOO_LARGE,
+                   "“%s” line 1: %u fields, more than the %u columns Refinery reads; check that “%s” is the "
+                   "delimiter (choose another in the import options), or split the file",
+                   reader->display, n_columns, MAX_COLUMNS, rf_delimiter_to_string (reader->dialect.delimiter));
+      return FALSE;
+    }
 
   reader->n_columns = n_columns;
   reader->plans = g_new0 (ColumnPlan, n_columns);
@@ -1651,6 +1702,7 @@ plan_columns (Reader       *reader,
       g_autofree char *header_text = NULL;
       RfColumnType forced;
       gsize text_bytes = 0;
+      guint counts[RF_VALUE_CLASS_STRING + 1] = { 0 };
 
       if (reader->has_header)
         {
@@ -1665,11 +1717,7 @@ plan_columns (Reader       *reader,
           else
             header_text = g_strndup (text, length);
         }
-      plan->name = rf_table_unique_name (names, header_text, c);
-      {
-        g_autoptr(RfColumn) placeholder = rf_column_new (plan->name, RF_COLUMN_STRING);
-        rf_table_add_column (names, placeholder);
-      }
+      plan->name = unique_name (names, header_text, c);
       plan->unit = rf_infer_unit_from_name (header_text);
       plan->time_name = rf_infer_name_is_time (plan->name);
       plan->parse = TRUE;
@@ -1691,6 +1739,7 @@ plan_columns (Reader       *reader,
           text_bytes += length;
           klass = rf_value_class_of (text, length, reader->dialect.decimal_mark);
           plan->klass = rf_value_class_join (plan->klass, klass);
+          counts[klass]++;
           if (klass == RF_VALUE_CLASS_INT)
             {
               gint64 value;
@@ -1710,7 +1759,7 @@ plan_columns (Reader       *reader,
           plan->forced = TRUE;
           plan->type = forced;
           if (forced == RF_COLUMN_TIMESTAMP)
-            plan->format = forced_timestamp_format (plan->klass, plan->epoch);
+            plan->format = forced_timestamp_format (counts, plan->epoch);
         }
       else
         plan->type = rf_infer_column_type (plan->klass, plan->time_name, plan->epoch, &plan->format);
@@ -1771,7 +1820,7 @@ sniff (Reader  *reader,
       delimiter = options != NULL && options->delimiter != 0 ? options->delimiter : sniff_delimiter (&head);
       dialect_init (&reader->dialect, delimiter, '.');
 
-      while (records->len < SAMPLE_RECORDS)
+      while (records->len < SAMPLE_RECORDS && fields->len < SAMPLE_FIELDS)
         {
           SampleRecord record;
           guint64 breaks = 0;
@@ -1785,7 +1834,8 @@ sniff (Reader  *reader,
             break;
           record.start = p;
           record.line = line;
-          result = tokenize_record (&reader->dialect, &p, end, head.complete, record_fields, &breaks);
+          result = tokenize_record (&reader->dialect, &p, end, head.complete, record_fields, &record.n_fields,
+                                    &breaks);
           if (result == SCAN_UNTERMINATED && records->len == 0)
             {
               g_set_error (error, RF_ERROR, RF_ERROR_PARSE,
@@ -1798,7 +1848,16 @@ sniff (Reader  *reader,
           if (result != SCAN_OK)
             break;
           record.first_field = fields->len;
-          record.n_fields = record_fields->len;
+          if (record.n_fields > MAX_COLUMNS)
+            {
+              g_set_error (error, RF_ERROR, RF_ERROR_TOO_LARGE,
+                           "“%s” line %" G_GUINT64_FORMAT ": %u fields, more than the %u columns Refinery reads; "
+                           "check that “%s” is the delimiter (choose another in the import options), or split "
+                           "the file", reader->display, line, record.n_fields, MAX_COLUMNS,
+                           rf_delimiter_to_string (delimiter));
+              head_clear (&head);
+              return FALSE;
+            }
           record.end = p;
           g_array_append_vals (fields, record_fields->data, record_fields->len);
           g_array_append_val (records, record);
@@ -1809,6 +1868,13 @@ sniff (Reader  *reader,
         {
           /* the first record is longer than the head: look further */
           head_clear (&head);
+          if (head_bytes >= MAX_RECORD_BYTES)
+            {
+              g_set_error (error, RF_ERROR, RF_ERROR_TOO_LARGE,
+                           "“%s”: the first record is longer than %u MB; check that this is a CSV file and that "
+                           "its quotes are balanced", reader->display, (guint) (MAX_RECORD_BYTES >> 20));
+              return FALSE;
+            }
           head_bytes *= 4;
           continue;
         }
@@ -1863,7 +1929,7 @@ sniff (Reader  *reader,
           reader->data_line = 1;
         }
 
-      ok = plan_columns (reader, &head, fields, records);
+      ok = plan_columns (reader, &head, fields, records, error);
       head_clear (&head);
       return ok;
     }
@@ -1974,6 +2040,7 @@ static void
 part_start (Part       *part,
             const char *start,
             const char *end,
+            const char *limit,
             gboolean    eof)
 {
   const Reader *reader = part->reader;
@@ -1981,6 +2048,7 @@ part_start (Part       *part,
 
   part->start = start;
   part->end = end;
+  part->limit = limit;
   part->eof = eof;
   part->stop = start;
   part->n_rows = 0;
@@ -2159,7 +2227,8 @@ prepare_column (Reader *reader,
   room = MAX (n + rows, reader->estimated_rows);
   if (column->type == RF_COLUMN_STRING)
     {
-      gsize bytes = (gsize) (rows * reader->plans[c].sample_bytes * 1.1) + 64;
+      /* a column's text is part of the block's */
+      gsize bytes = (gsize) MIN (rows * reader->plans[c].sample_bytes, (double) text_length) * 1.1 + 64;
 
       rf_column_reserve (column, rows, bytes);
       if (column->offsets != reader->advised[c])
@@ -2220,6 +2289,13 @@ run_column_tasks (Reader *reader,
   ColumnTask tasks[MAX_THREADS];
   GThread *threads[MAX_THREADS] = { NULL };
 
+  gsize staged = 0;
+
+  for (guint i = 1; i < n_parts; i++)
+    staged += reader->parts[i].stage.n_rows;
+  /* threads only pay off for real work */
+  if (staged < 16384 && text_length < DEFAULT_MIN_SPLIT)
+    n_threads = 1;
   n_threads = MAX (1, MIN (n_threads, reader->n_columns));
   for (guint t = 0; t < n_threads; t++)
     tasks[t] = (ColumnTask) { reader, t, n_threads, n_parts, text_length };
@@ -2247,7 +2323,8 @@ run_pass (Reader        *reader,
   char eol = g_strcmp0 (reader->line_ending, "CR") == 0 ? '\r' : '\n';
   PassResult result = PASS_OK;
   gsize skip = reader->data_start, want = reader->data_start + reader->block_size;
-  gboolean first_block = TRUE;
+  gboolean first_block = TRUE, single = FALSE;
+  gsize parsed_bytes = 0;
 
   reader->n_rows = 0;
   reader->line = reader->data_line;
@@ -2298,10 +2375,11 @@ run_pass (Reader        *reader,
       first_block = FALSE;
       splits[0] = 0;
       splits[1] = length;
-      if (n_threads > 1 && length >= reader->min_split)
+      if (n_threads > 1 && length >= reader->min_split && !single)
         n_parts = find_splits (text, length, n_threads, eol, splits);
+      single = FALSE;
       for (guint i = 0; i < n_parts; i++)
-        part_start (&reader->parts[i], text + splits[i], text + splits[i + 1],
+        part_start (&reader->parts[i], text + splits[i], text + splits[i + 1], text + length,
                     i + 1 == n_parts ? source->eof : FALSE);
       for (guint i = 1; i < n_parts; i++)
         threads[i] = g_thread_try_new ("rf-csv", part_thread, &reader->parts[i], NULL);
@@ -2317,21 +2395,42 @@ run_pass (Reader        *reader,
       consumed = merge_parts (reader, text, n_parts, second, &n_merged, &result, error);
       if (consumed < 0)
         goto out;
+      /* what the rows so far really took, for the room to make next */
+      parsed_bytes += (gsize) consumed;
+      if (reader->n_rows > 0)
+        reader->estimated_row_bytes = MAX (1.0, (double) parsed_bytes / reader->n_rows);
       run_column_tasks (reader, n_threads, n_merged,
                         source->eof ? 0 : MIN (reader->block_size,
                                                source_remaining (source) + (length - (gsize) consumed)));
+      if (consumed == 0 && n_parts > 1)
+        {
+          /* the first part did not end where the second began, and had no
+           * whole record before: read this block in one piece */
+          single = TRUE;
+          continue;
+        }
       if (consumed == 0 && source->eof)
         {
           /* cannot happen: at the end every record completes or fails */
-          g_set_error (error, RF_ERROR, RF_ERROR_PARSE, "“%s” line %" G_GUINT64_FORMAT ": cannot read on",
-                       reader->display, reader->line);
+          g_set_error (error, RF_ERROR, RF_ERROR_FAILED,
+                       "“%s” line %" G_GUINT64_FORMAT ": the CSV reader stopped making progress here; please "
+                       "report this file", reader->display, reader->line);
           result = PASS_FAILED;
           goto out;
         }
       if (source->eof && (gsize) consumed == length)
         break;
       /* no complete record in the block: take a bigger one (doubling keeps
-       * a huge field linear) */
+       * a huge field linear), within reason */
+      if (consumed == 0 && source->window_length >= MAX_RECORD_BYTES)
+        {
+          g_set_error (error, RF_ERROR, RF_ERROR_TOO_LARGE,
+                       "“%s” line %" G_GUINT64_FORMAT ": a record longer than %u MB; check that this is a CSV "
+                       "file and that its quotes are balanced", reader->display, reader->line,
+                       (guint) (MAX_RECORD_BYTES >> 20));
+          result = PASS_FAILED;
+          goto out;
+        }
       want = consumed == 0 ? MAX (want, source->window_length) * 2 : reader->block_size;
       if (!source_fill (source, skip + (gsize) consumed, 0, error))
         {

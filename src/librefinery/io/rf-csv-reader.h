@@ -27,7 +27,8 @@
  * options->all_strings only an empty unquoted field is missing and every
  * other value is kept verbatim. Header names are kept in full ("Air
  * temperature [K]"), and a unit in them becomes the column's unit;
- * duplicate or empty names become unique (rf_table_unique_name).
+ * duplicate or empty names become unique by rf_table_unique_name's rule
+ * (value, value_2, column_3).
  *
  * Structure: empty lines are skipped. A row with fewer fields than the
  * header is padded with missing values (one warning counts them). A row
@@ -37,7 +38,10 @@
  * cut off. An unterminated quote is an RF_ERROR_PARSE naming the line
  * where the quote opened. No header and no rows is RF_ERROR_EMPTY; a
  * header alone gives a 0-row table of string columns. More rows than
- * options->max_rows is RF_ERROR_TOO_LARGE.
+ * options->max_rows is RF_ERROR_TOO_LARGE, and so are more than 16384
+ * columns and a single record over 1 GB (a wrong delimiter, a lost quote).
+ * Binary data is RF_ERROR_FORMAT; text that is not valid in its encoding,
+ * or that no encoding explains, RF_ERROR_ENCODING with its line.
  *
  * Speed and memory: the text is read in blocks (16 MiB), each block is cut
  * at record boundaries (found by quote parity, then checked) and parsed by

@@ -251,7 +251,8 @@ rf_infer_unit_from_name (const char *name)
   for (open = end - 1; open > name && *(open - 1) != (close == ']' ? '[' : '('); open--)
     if (*(open - 1) == close)
       return NULL;
-  if (open == name)
+  /* a unit follows a name: "[K]" alone is a name */
+  if (open == name || open - 1 == name)
     return NULL;
   inner = open;
   length = (gsize) (end - 1 - inner);

@@ -289,7 +289,8 @@ rf_text_sniffer_finish (RfTextSniffer *sniffer,
   if (sniffer->invalid == 0)
     return g_strdup ("UTF-8");
 
-  if (sniffer->valid_multibyte > sniffer->invalid)
+  /* a legacy file rarely forms even one valid UTF-8 sequence by chance */
+  if (sniffer->valid_multibyte > 0 && sniffer->valid_multibyte >= sniffer->invalid)
     {
       g_set_error (error, RF_ERROR, RF_ERROR_ENCODING,
                    "“%s” line %" G_GUINT64_FORMAT ": byte 0x%02X is not valid UTF-8, while the rest of the "
