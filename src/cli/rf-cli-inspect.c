@@ -214,8 +214,6 @@ build_json (const char         *path,
             gsize               preview_rows)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  char delimiter[2] = { report->delimiter, '\0' };
-  char decimal_mark[2] = { report->decimal_mark, '\0' };
   g_autofree char *display = g_filename_display_name (path);
   guint n_columns = rf_table_get_n_columns (table);
   gsize n_rows = rf_table_get_n_rows (table);
@@ -225,16 +223,7 @@ build_json (const char         *path,
   json_builder_set_member_name (builder, "schema_version");
   json_builder_add_int_value (builder, INSPECT_SCHEMA_VERSION);
   add_nullable (builder, "path", display);
-  add_nullable (builder, "format", rf_format_to_string (report->format));
-  add_nullable (builder, "encoding", report->encoding);
-  json_builder_set_member_name (builder, "bom");
-  json_builder_add_boolean_value (builder, report->had_bom);
-  add_nullable (builder, "delimiter", report->delimiter != 0 ? delimiter : NULL);
-  add_nullable (builder, "decimal_mark", report->decimal_mark != 0 ? decimal_mark : NULL);
-  add_nullable (builder, "line_ending", report->line_ending);
-  json_builder_set_member_name (builder, "header");
-  json_builder_add_boolean_value (builder, report->has_header);
-  add_nullable (builder, "layout", report->layout);
+  rf_read_report_add_detection_json (report, builder);
   json_builder_set_member_name (builder, "rows");
   json_builder_add_int_value (builder, (gint64) n_rows);
 

@@ -118,6 +118,40 @@ rf_read_report_add_warning (RfReadReport *report,
   va_end (args);
 }
 
+static void
+add_nullable_string (JsonBuilder *builder,
+                     const char  *name,
+                     const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+rf_read_report_add_detection_json (const RfReadReport *report,
+                                   JsonBuilder        *builder)
+{
+  char delimiter[2] = { report->delimiter, '\0' };
+  char decimal_mark[2] = { report->decimal_mark, '\0' };
+
+  g_return_if_fail (report != NULL);
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+
+  add_nullable_string (builder, "format", rf_format_to_string (report->format));
+  add_nullable_string (builder, "encoding", report->encoding);
+  json_builder_set_member_name (builder, "bom");
+  json_builder_add_boolean_value (builder, report->had_bom);
+  add_nullable_string (builder, "delimiter", report->delimiter != 0 ? delimiter : NULL);
+  add_nullable_string (builder, "decimal_mark", report->decimal_mark != 0 ? decimal_mark : NULL);
+  add_nullable_string (builder, "line_ending", report->line_ending);
+  json_builder_set_member_name (builder, "header");
+  json_builder_add_boolean_value (builder, report->has_header);
+  add_nullable_string (builder, "layout", report->layout);
+}
+
 const char *
 rf_delimiter_to_string (char delimiter)
 {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "rf-column.h"
 #include "rf-format.h"
@@ -85,6 +86,12 @@ RfColumnReport *rf_read_report_add_column       (RfReadReport        *report,
 void           rf_read_report_add_warning       (RfReadReport        *report,
                                                  const char          *format,
                                                  ...) G_GNUC_PRINTF (2, 3);
+/* Adds what was detected, as members of the object being built: format,
+ * encoding, bom, delimiter, decimal_mark, line_ending, header, layout
+ * (null where a format has no such thing). Shared by `inspect --json` and
+ * upload_metadata.json so both describe a file the same way. */
+void           rf_read_report_add_detection_json (const RfReadReport *report,
+                                                  JsonBuilder        *builder);
 /* A short UTF-8 description of a delimiter: ",", ";", "TAB", "|". */
 const char    *rf_delimiter_to_string           (char                 delimiter);
 

@@ -309,8 +309,6 @@ build_entry (const char   *original_name,
              const char   *source_path)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  char delimiter[2] = { report->delimiter, '\0' };
-  char decimal_mark[2] = { report->decimal_mark, '\0' };
   guint n_columns = rf_table_get_n_columns (table);
 
   json_builder_begin_object (builder);
@@ -319,16 +317,7 @@ build_entry (const char   *original_name,
   add_nullable_string (builder, "sha256", sha256);
   json_builder_set_member_name (builder, "bytes");
   json_builder_add_int_value (builder, (gint64) bytes);
-  add_nullable_string (builder, "format", rf_format_to_string (report->format));
-  add_nullable_string (builder, "encoding", report->encoding);
-  json_builder_set_member_name (builder, "bom");
-  json_builder_add_boolean_value (builder, report->had_bom);
-  add_nullable_string (builder, "delimiter", report->delimiter != 0 ? delimiter : NULL);
-  add_nullable_string (builder, "decimal_mark", report->decimal_mark != 0 ? decimal_mark : NULL);
-  add_nullable_string (builder, "line_ending", report->line_ending);
-  json_builder_set_member_name (builder, "header");
-  json_builder_add_boolean_value (builder, report->has_header);
-  add_nullable_string (builder, "layout", report->layout);
+  rf_read_report_add_detection_json (report, builder);
   json_builder_set_member_name (builder, "rows");
   json_builder_add_int_value (builder, (gint64) rf_table_get_n_rows (table));
   json_builder_set_member_name (builder, "column_count");
