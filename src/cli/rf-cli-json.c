@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rf-cli-private.h"
+#include "rf-json-writer.h"
 
 void
 _rf_cli_append_double (GString *out,
@@ -46,43 +47,6 @@ _rf_cli_append_double (GString *out,
       g_ascii_formatd (buffer, sizeof buffer, format, value);
     }
   g_string_append (out, buffer);
-}
-
-static void
-append_string (GString    *out,
-               const char *text)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      switch (c)
-        {
-        case '"':
-          g_string_append (out, "\\\"");
-          break;
-        case '\\':
-          g_string_append (out, "\\\\");
-          break;
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-        case '\t':
-          g_string_append (out, "\\t");
-          break;
-        default:
-          if (c < 0x20 || c == 0x7f)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char) c);
-          break;
-        }
-    }
-  g_string_append_c (out, '"');
 }
 
 static void
@@ -134,13 +98,13 @@ write_node (JsonNode *node,
               {
                 g_autoptr(GString) text = g_string_new (NULL);
                 _rf_cli_append_double (text, value);
-                append_string (out, text->str);
+                rf_json_append_string (out, text->str, -1);
               }
           }
         else if (type == G_TYPE_BOOLEAN)
           g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
         else
-          append_string (out, json_node_get_string (node));
+          rf_json_append_string (out, json_node_get_string (node), -1);
       }
       break;
 
@@ -181,7 +145,7 @@ write_node (JsonNode *node,
               g_string_append_c (out, ',');
             first = FALSE;
             indent (out, depth + 1);
-            append_string (out, name);
+            rf_json_append_string (out, name, -1);
             g_string_append (out, ": ");
             write_node (member, out, depth + 1);
           }
