@@ -15,6 +15,10 @@ test_sniff (void)
   g_assert_cmpint (rf_format_sniff ((const guint8 *) "  \n[{\"a\":1}]", 12), ==, RF_FORMAT_JSON);
   g_assert_cmpint (rf_format_sniff ((const guint8 *) "\xEF\xBB\xBF{\"a\":1}", 10), ==, RF_FORMAT_JSON);
   g_assert_cmpint (rf_format_sniff ((const guint8 *) "\xFF\xFEw\0x\0", 6), ==, RF_FORMAT_CSV);
+  /* UTF-16 without a BOM, both byte orders */
+  g_assert_cmpint (rf_format_sniff ((const guint8 *) "a\0,\0b\0\n\0", 8), ==, RF_FORMAT_CSV);
+  g_assert_cmpint (rf_format_sniff ((const guint8 *) "\0a\0,\0b\0\n", 8), ==, RF_FORMAT_CSV);
+  g_assert_cmpint (rf_format_sniff ((const guint8 *) "\0[\0{\0}\0]", 8), ==, RF_FORMAT_JSON);
   g_assert_cmpint (rf_format_sniff ((const guint8 *) "\x7F" "ELF\x02\x01\x01\0\0\0", 10), ==, RF_FORMAT_UNKNOWN);
   g_assert_cmpint (rf_format_sniff ((const guint8 *) "Temp \xB0" "C;1\r\n", 10), ==, RF_FORMAT_CSV);
 }
@@ -92,6 +96,28 @@ test_size_limit (void)
   rf_test_remove_tree (dir);
 }
 
+/* rf_read_file end to end on UTF-16LE text without a BOM. */
+static void
+test_utf16_without_bom (void)
+{
+  g_autofree char *dir = rf_test_make_temp_dir ();
+  const char text[] = "t\0e\0m\0p\0,\0n\0\n\0" "2\0" "1\0.\0" "5\0,\0" "3\0\n\0";
+  g_autofree char *path = rf_test_write_file (dir, "u16.csv", text, sizeof text - 1);
+  g_autoptr(RfReadReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfTable) table = rf_read_file (path, NULL, &report, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (table);
+  g_assert_cmpuint (rf_table_get_n_rows (table), ==, 1);
+  g_assert_cmpuint (rf_table_get_n_columns (table), ==, 2);
+  g_assert_cmpstr (rf_table_get_column (table, 0)->name, ==, "temp");
+  g_assert_cmpfloat (rf_column_get_as_double (rf_table_get_column (table, 0), 0), ==, 21.5);
+  g_assert_cmpfloat (rf_column_get_as_double (rf_table_get_column (table, 1), 0), ==, 3.0);
+  g_assert_nonnull (strstr (report->encoding, "16"));
+  rf_test_remove_tree (dir);
+}
+
 static void
 test_limits (void)
 {
@@ -110,5 +136,6 @@ main (int argc, char **argv)
   g_test_add_func ("/rf/format/detect-file", test_detect_file);
   g_test_add_func ("/rf/format/size-limit", test_size_limit);
   g_test_add_func ("/rf/format/limits", test_limits);
+  g_test_add_func ("/rf/format/utf16-without-bom", test_utf16_without_bom);
   return g_test_run ();
 }

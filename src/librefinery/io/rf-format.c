@@ -73,6 +73,25 @@ rf_format_from_extension (const char *path)
   return RF_FORMAT_UNKNOWN;
 }
 
+/* UTF-16 without a BOM: mostly-ASCII text whose every other byte is NUL
+ * (all at even offsets for big-endian, odd for little-endian). */
+static gboolean
+looks_like_utf16_without_bom (const guint8 *head,
+                              gsize         length)
+{
+  gsize zeros[2] = { 0, 0 };
+  gsize pairs = length / 2;
+
+  if (pairs < 2)
+    return FALSE;
+  for (gsize i = 0; i < pairs * 2; i++)
+    if (head[i] == 0)
+      zeros[i & 1]++;
+  /* at least 90% of one half is NUL and none of the other */
+  return (zeros[1] * 10 >= pairs * 9 && zeros[0] == 0) ||
+         (zeros[0] * 10 >= pairs * 9 && zeros[1] == 0);
+}
+
 /* Text in some encoding we can decode: UTF-16 with a BOM, or bytes without
  * NULs and with few control characters (UTF-8 or a single-byte code page). */
 static gboolean
@@ -82,6 +101,8 @@ looks_like_text (const guint8 *head,
   gsize control = 0;
 
   if (length >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF)))
+    return TRUE;
+  if (looks_like_utf16_without_bom (head, length))
     return TRUE;
   for (gsize i = 0; i < length; i++)
     {
