@@ -316,6 +316,31 @@ peek (Reader *r)
   return r->pos < r->length ? (guchar) r->text[r->pos] : -1;
 }
 
+/* After an element of an array or object: ',' means another follows,
+ * close ends the container, anything else is a syntax error. */
+typedef enum
+{
+  SEPARATOR_MORE,
+  SEPARATOR_CLOSE,
+  SEPARATOR_ERROR,
+} Separator;
+
+static Separator
+take_separator (Reader     *r,
+                int         close,
+                const char *expected)
+{
+  int c = peek (r);
+
+  if (c == ',' || c == close)
+    {
+      r->pos++;
+      return c == ',' ? SEPARATOR_MORE : SEPARATOR_CLOSE;
+    }
+  fail_syntax (r, r->pos, expected);
+  return SEPARATOR_ERROR;
+}
+
 static inline int
 hex_value (char c)
 {
@@ -896,7 +921,7 @@ parse_record (Reader  *r,
       gsize prefix_length = path->len;
       gsize s, e;
       gboolean escaped;
-      int c;
+      Separator sep;
 
       if (peek (r) != '"')
         return fail_syntax (r, r->pos, "a member name in double quotes");
@@ -924,18 +949,11 @@ parse_record (Reader  *r,
         }
       g_string_truncate (path, prefix_length);
 
-      c = peek (r);
-      if (c == ',')
-        {
-          r->pos++;
-          continue;
-        }
-      if (c == '}')
-        {
-          r->pos++;
-          break;
-        }
-      return fail_syntax (r, r->pos, "‘,’ or ‘}’ after a member of the record");
+      sep = take_separator (r, '}', "‘,’ or ‘}’ after a member of the record");
+      if (sep == SEPARATOR_ERROR)
+        return FALSE;
+      if (sep == SEPARATOR_CLOSE)
+        break;
     }
   r->depth--;
   return TRUE;
@@ -966,6 +984,7 @@ parse_records (Reader *r)
     {
       guint ordinal = 0;
       int c = peek (r);
+      Separator sep;
 
       if (c != '{')
         {
@@ -985,18 +1004,11 @@ parse_records (Reader *r)
       if (!parse_record (r, path, r->n_rows, &ordinal))
         return FALSE;
       r->n_rows++;
-      c = peek (r);
-      if (c == ',')
-        {
-          r->pos++;
-          continue;
-        }
-      if (c == ']')
-        {
-          r->pos++;
-          break;
-        }
-      return fail_syntax (r, r->pos, "‘,’ or ‘]’ after a record");
+      sep = take_separator (r, ']', "‘,’ or ‘]’ after a record");
+      if (sep == SEPARATOR_ERROR)
+        return FALSE;
+      if (sep == SEPARATOR_CLOSE)
+        break;
     }
   r->depth = 0;
   return expect_end (r);
@@ -1060,7 +1072,7 @@ parse_array_into (Reader   *r,
   for (;;)
     {
       Cell cell;
-      int c;
+      Separator sep;
 
       if (rows && n >= r->max_rows)
         return fail_row_limit (r);
@@ -1070,18 +1082,11 @@ parse_array_into (Reader   *r,
         return FALSE;
       g_array_append_val (builder->cells, cell);
       n++;
-      c = peek (r);
-      if (c == ',')
-        {
-          r->pos++;
-          continue;
-        }
-      if (c == ']')
-        {
-          r->pos++;
-          break;
-        }
-      return fail_syntax (r, r->pos, "‘,’ or ‘]’ in an array");
+      sep = take_separator (r, ']', "‘,’ or ‘]’ in an array");
+      if (sep == SEPARATOR_ERROR)
+        return FALSE;
+      if (sep == SEPARATOR_CLOSE)
+        break;
     }
   r->depth--;
   *count = n;
@@ -1107,7 +1112,7 @@ scan_members (Reader *r,
       Member member = { NULL, 0, 0 };
       gsize s, e;
       gboolean escaped;
-      int c;
+      Separator sep;
 
       if (peek (r) != '"')
         return fail_syntax (r, r->pos, "a member name in double quotes");
@@ -1125,18 +1130,11 @@ scan_members (Reader *r,
       member.key = g_strndup (r->scratch->str, r->scratch->len);
       g_array_append_val (members, member);
 
-      c = peek (r);
-      if (c == ',')
-        {
-          r->pos++;
-          continue;
-        }
-      if (c == '}')
-        {
-          r->pos++;
-          break;
-        }
-      return fail_syntax (r, r->pos, "‘,’ or ‘}’ after a member of the object");
+      sep = take_separator (r, '}', "‘,’ or ‘}’ after a member of the object");
+      if (sep == SEPARATOR_ERROR)
+        return FALSE;
+      if (sep == SEPARATOR_CLOSE)
+        break;
     }
   r->depth = 0;
   return TRUE;
