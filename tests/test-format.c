@@ -119,6 +119,27 @@ test_utf16_without_bom (void)
 }
 
 static void
+test_check_size (void)
+{
+  GError *error = NULL;
+
+  g_assert_true (rf_format_check_size (RF_FORMAT_CSV, "a.csv", 500000000, 0, &error));
+  g_assert_false (rf_format_check_size (RF_FORMAT_CSV, "a.csv", 500000001, 0, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==,
+                   "“a.csv” is 500.0 MB, over the limit of 500 MB for CSV files; split it, or raise the "
+                   "limit in the preferences (--max-mb on the command line)");
+  g_clear_error (&error);
+  g_assert_false (rf_format_check_size (RF_FORMAT_JSON, "b.json", 2500000, 200000, &error));
+  g_assert_cmpstr (error->message, ==,
+                   "“b.json” is 2.5 MB, over the limit of 200000 bytes for JSON files; split it, or raise "
+                   "the limit in the preferences (--max-mb on the command line)");
+  g_clear_error (&error);
+  g_assert_cmpuint (rf_format_max_bytes (RF_FORMAT_JSON, 0), ==, 100000000);
+  g_assert_cmpuint (rf_format_max_bytes (RF_FORMAT_JSON, 7), ==, 7);
+}
+
+static void
 test_limits (void)
 {
   g_assert_cmpuint (rf_format_default_max_bytes (RF_FORMAT_CSV), ==, 500000000);
@@ -136,6 +157,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rf/format/detect-file", test_detect_file);
   g_test_add_func ("/rf/format/size-limit", test_size_limit);
   g_test_add_func ("/rf/format/limits", test_limits);
+  g_test_add_func ("/rf/format/check-size", test_check_size);
   g_test_add_func ("/rf/format/utf16-without-bom", test_utf16_without_bom);
   return g_test_run ();
 }

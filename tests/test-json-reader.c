@@ -1068,7 +1068,7 @@ test_file_errors (void)
   options->max_bytes = 5;
   g_assert_null (rf_json_read (big, options, NULL, NULL, NULL, &error));
   g_assert_error (error, RF_ERROR, RF_ERROR_TOO_LARGE);
-  g_assert_true (g_str_has_suffix (error->message, "over the 0 MB limit for JSON files; split it, "
+  g_assert_true (g_str_has_suffix (error->message, "over the limit of 5 bytes for JSON files; split it, "
                                                    "or raise the limit in the preferences "
                                                    "(--max-mb on the command line)"));
   rf_test_remove_tree (dir);

@@ -2722,27 +2722,13 @@ reader_init (Reader              *reader,
   reader->source.block = reader->block_size;
 }
 
-static guint64
-size_limit (const RfReadOptions *options)
-{
-  return options != NULL && options->max_bytes > 0 ? options->max_bytes
-                                                   : rf_format_default_max_bytes (RF_FORMAT_CSV);
-}
-
 static gboolean
 check_size (const char          *display,
             guint64              size,
             const RfReadOptions *options,
             GError             **error)
 {
-  guint64 limit = size_limit (options);
-
-  if (size <= limit)
-    return TRUE;
-  g_set_error (error, RF_ERROR, RF_ERROR_TOO_LARGE,
-               "“%s” is %.1f MB, over the %.0f MB limit for CSV files; split it, or raise the limit in the "
-               "preferences (--max-mb on the command line)", display, size / 1e6, limit / 1e6);
-  return FALSE;
+  return rf_format_check_size (RF_FORMAT_CSV, display, size, options != NULL ? options->max_bytes : 0, error);
 }
 
 RfTable *

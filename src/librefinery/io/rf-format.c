@@ -174,6 +174,36 @@ rf_format_default_max_bytes (RfFormat format)
     }
 }
 
+guint64
+rf_format_max_bytes (RfFormat format,
+                     guint64  configured_max)
+{
+  return configured_max > 0 ? configured_max : rf_format_default_max_bytes (format);
+}
+
+gboolean
+rf_format_check_size (RfFormat     format,
+                      const char  *display_name,
+                      guint64      size,
+                      guint64      configured_max,
+                      GError     **error)
+{
+  guint64 limit = rf_format_max_bytes (format, configured_max);
+  g_autofree char *kind = g_ascii_strup (rf_format_to_string (format), -1);
+  g_autofree char *limit_text = NULL;
+
+  if (size <= limit)
+    return TRUE;
+  /* Small limits (set by hand or by tests) would print as "0 MB". */
+  limit_text = limit >= 1000000 ? g_strdup_printf ("%.0f MB", limit / 1e6)
+                                : g_strdup_printf ("%" G_GUINT64_FORMAT " bytes", limit);
+  g_set_error (error, RF_ERROR, RF_ERROR_TOO_LARGE,
+               "“%s” is %.1f MB, over the limit of %s for %s files; split it, or raise the limit in "
+               "the preferences (--max-mb on the command line)",
+               display_name, size / 1e6, limit_text, kind);
+  return FALSE;
+}
+
 RfFormat
 rf_format_detect_file (const char  *path,
                        GError     **error)

@@ -40,6 +40,17 @@ RfFormat    rf_format_detect_file        (const char   *path,
  * (DESIGN.md "Limits"): CSV 500 MB, JSON 100 MB, Excel 200 MB, Parquet 1 GB. */
 guint64     rf_format_default_max_bytes  (RfFormat      format);
 
+/* configured_max when it is > 0, else rf_format_default_max_bytes (format). */
+guint64     rf_format_max_bytes          (RfFormat      format,
+                                          guint64       configured_max);
+/* TRUE when size is within the limit; else RF_ERROR_TOO_LARGE naming the
+ * file, its size and the limit. The one place that words this refusal. */
+gboolean    rf_format_check_size         (RfFormat      format,
+                                          const char   *display_name,
+                                          guint64       size,
+                                          guint64       configured_max,
+                                          GError      **error);
+
 /* Row limit of every reader unless configured otherwise. */
 #define RF_DEFAULT_MAX_ROWS ((gsize) 10000000)
 

@@ -2019,21 +2019,7 @@ read_text (Reader *r)
 static guint64
 max_bytes_of (const RfReadOptions *options)
 {
-  if (options != NULL && options->max_bytes > 0)
-    return options->max_bytes;
-  return rf_format_default_max_bytes (RF_FORMAT_JSON);
-}
-
-static void
-set_size_error (GError     **error,
-                const char  *display,
-                guint64      size,
-                guint64      limit)
-{
-  g_set_error (error, RF_ERROR, RF_ERROR_TOO_LARGE,
-               "“%s” is %.1f MB, over the %.0f MB limit for JSON files; split it, or raise the "
-               "limit in the preferences (--max-mb on the command line)",
-               display, size / 1e6, limit / 1e6);
+  return rf_format_max_bytes (RF_FORMAT_JSON, options != NULL ? options->max_bytes : 0);
 }
 
 RfTable *
@@ -2063,11 +2049,9 @@ rf_json_read_bytes (const guint8        *data,
   report->decimal_mark = '.';
 
   /* Cells address the text with 32-bit offsets. */
-  if (length > max_bytes || length > G_MAXUINT32)
-    {
-      set_size_error (error, display, length, MIN (max_bytes, (guint64) G_MAXUINT32));
-      return NULL;
-    }
+  if (!rf_format_check_size (RF_FORMAT_JSON, display, length, MIN (max_bytes, (guint64) G_MAXUINT32),
+                             error))
+    return NULL;
   if (length == 0)
     {
       g_set_error (error, RF_ERROR, RF_ERROR_EMPTY,
@@ -2146,11 +2130,8 @@ rf_json_read (const char          *path,
       return NULL;
     }
   /* Refuse before reading a byte. */
-  if ((guint64) st.st_size > max_bytes_of (options))
-    {
-      set_size_error (error, display, (guint64) st.st_size, max_bytes_of (options));
-      return NULL;
-    }
+  if (!rf_format_check_size (RF_FORMAT_JSON, display, (guint64) st.st_size, max_bytes_of (options), error))
+    return NULL;
   if (!g_file_get_contents (path, &contents, &length, &local))
     {
       g_set_error (error, RF_ERROR, RF_ERROR_IO, "%s", local->message);

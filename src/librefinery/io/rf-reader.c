@@ -187,7 +187,6 @@ rf_read_file (const char           *path,
   RfTable *table = NULL;
   RfFormat format;
   GStatBuf st;
-  guint64 limit;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -216,15 +215,9 @@ rf_read_file (const char           *path,
         return NULL;
     }
 
-  limit = options != NULL && options->max_bytes > 0 ? options->max_bytes : rf_format_default_max_bytes (format);
-  if ((guint64) st.st_size > limit)
-    {
-      g_set_error (error, RF_ERROR, RF_ERROR_TOO_LARGE,
-                   "“%s” is %.1f MB, over the %.0f MB limit for %s files; split it, or raise "
-                   "the limit in the preferences (--max-mb on the command line)",
-                   display, st.st_size / 1e6, limit / 1e6, rf_format_to_string (format));
-      return NULL;
-    }
+  if (!rf_format_check_size (format, display, (guint64) st.st_size,
+                             options != NULL ? options->max_bytes : 0, error))
+    return NULL;
 
   report = rf_read_report_new (path);
   report->format = format;
