@@ -108,6 +108,62 @@ test_normal (void)
   g_assert_cmpfloat (fabs (sum2 / n - 1.0), <, 0.02);
 }
 
+static int
+compare_float (gconstpointer a,
+               gconstpointer b)
+{
+  float x = *(const float *) a, y = *(const float *) b;
+  return (x > y) - (x < y);
+}
+
+/* The ziggurat fill against the normal distribution: the Kolmogorov-Smirnov
+ * distance of a million draws to the normal CDF, the moments and the tails
+ * (where a wrong table would show first). */
+static void
+test_normal_fill (void)
+{
+  const gsize n = 1000000;
+  g_autofree float *z = g_new (float, n);
+  g_autofree float *again = g_new (float, n);
+  RfRng rng;
+  double sum = 0.0, sum2 = 0.0, sum4 = 0.0, ks = 0.0;
+  gsize beyond3 = 0, beyond4 = 0;
+
+  rf_rng_init (&rng, 11);
+  rf_rng_normal_fill_f (&rng, z, n);
+  rf_rng_init (&rng, 11);
+  rf_rng_normal_fill_f (&rng, again, n);
+  g_assert_cmpmem (z, n * sizeof (float), again, n * sizeof (float));
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double x = z[i];
+      g_assert_true (isfinite (x));
+      sum += x;
+      sum2 += x * x;
+      sum4 += x * x * x * x;
+      beyond3 += fabs (x) > 3.0;
+      beyond4 += fabs (x) > 4.0;
+    }
+  g_assert_cmpfloat (fabs (sum / n), <, 0.005);
+  g_assert_cmpfloat (fabs (sum2 / n - 1.0), <, 0.01);
+  g_assert_cmpfloat (fabs (sum4 / n - 3.0), <, 0.06);
+  /* P(|Z| > 3) = 0.0026998, P(|Z| > 4) = 6.334e-5: about 2700 and 63. */
+  g_assert_cmpuint (beyond3, >, 2500);
+  g_assert_cmpuint (beyond3, <, 2900);
+  g_assert_cmpuint (beyond4, >, 35);
+  g_assert_cmpuint (beyond4, <, 95);
+
+  qsort (z, n, sizeof (float), compare_float);
+  for (gsize i = 0; i < n; i++)
+    {
+      double cdf = 0.5 * erfc (-z[i] / sqrt (2.0));
+      ks = MAX (ks, MAX (fabs (cdf - (double) i / n), fabs ((double) (i + 1) / n - cdf)));
+    }
+  /* The 1% critical value of the one-sample KS test is 1.63 / sqrt (n). */
+  g_assert_cmpfloat (ks, <, 1.63 / sqrt ((double) n));
+}
+
 static void
 test_shuffle (void)
 {
@@ -142,6 +198,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rf/rng/uniform", test_uniform);
   g_test_add_func ("/rf/rng/below", test_below);
   g_test_add_func ("/rf/rng/normal", test_normal);
+  g_test_add_func ("/rf/rng/normal-fill", test_normal_fill);
   g_test_add_func ("/rf/rng/shuffle", test_shuffle);
   return g_test_run ();
 }

@@ -15,6 +15,9 @@
 #include "io/rf-json-writer.h"
 #include "io/rf-reader.h"
 
+#include "model/rf-transformer.h"
+#include "model/rf-tvae.h"
+
 #include "prep/rf-profile.h"
 
 #include "project/rf-atomic-file.h"

@@ -125,6 +125,106 @@ rf_rng_normal (RfRng *rng)
   return u * sqrt (-2.0 * log (s) / s);
 }
 
+/* Ziggurat tables (Marsaglia and Tsang, "The Ziggurat Method for Generating
+ * Random Variables", 2000): 128 layers of equal area under the normal
+ * density; layer 0 is the base strip plus the tail beyond ZIGGURAT_R. */
+#define ZIGGURAT_LAYERS 128
+#define ZIGGURAT_R 3.442619855899
+#define ZIGGURAT_AREA 9.91256303526217e-3
+
+typedef struct
+{
+  guint32 k[ZIGGURAT_LAYERS];   /* |j| < k[i] accepts at once */
+  double  w[ZIGGURAT_LAYERS];   /* scale from a 32-bit signed j to x */
+  double  f[ZIGGURAT_LAYERS];   /* density at each layer's edge */
+} Ziggurat;
+
+static const Ziggurat *
+ziggurat_tables (void)
+{
+  static Ziggurat zig;
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      const double m = 2147483648.0;   /* 2^31 */
+      double d = ZIGGURAT_R, t = ZIGGURAT_R;
+      double q = ZIGGURAT_AREA / exp (-0.5 * d * d);
+
+      zig.k[0] = (guint32) ((d / q) * m);
+      zig.k[1] = 0;
+      zig.w[0] = q / m;
+      zig.w[ZIGGURAT_LAYERS - 1] = d / m;
+      zig.f[0] = 1.0;
+      zig.f[ZIGGURAT_LAYERS - 1] = exp (-0.5 * d * d);
+      for (int i = ZIGGURAT_LAYERS - 2; i >= 1; i--)
+        {
+          d = sqrt (-2.0 * log (ZIGGURAT_AREA / d + exp (-0.5 * d * d)));
+          zig.k[i + 1] = (guint32) ((d / t) * m);
+          t = d;
+          zig.f[i] = exp (-0.5 * d * d);
+          zig.w[i] = d / m;
+        }
+      g_once_init_leave (&done, 1);
+    }
+  return &zig;
+}
+
+/* The slow path: a draw outside the rectangle of its layer. */
+static double
+ziggurat_fix (RfRng          *rng,
+              const Ziggurat *zig,
+              gint32          j,
+              guint           i)
+{
+  for (;;)
+    {
+      double x = j * zig->w[i];
+
+      if (i == 0)
+        {
+          /* The tail beyond R, by Marsaglia's exponential method. */
+          double y;
+          do
+            {
+              x = -log (1.0 - rf_rng_uniform (rng)) / ZIGGURAT_R;
+              y = -log (1.0 - rf_rng_uniform (rng));
+            }
+          while (y + y < x * x);
+          return j > 0 ? ZIGGURAT_R + x : -ZIGGURAT_R - x;
+        }
+      if (zig->f[i] + rf_rng_uniform (rng) * (zig->f[i - 1] - zig->f[i]) < exp (-0.5 * x * x))
+        return x;
+
+      guint64 r = rf_rng_next_u64 (rng);
+      /* Layer and value from separate bits, so they are independent. */
+      i = r & (ZIGGURAT_LAYERS - 1);
+      j = (gint32) (r >> 32);
+      if ((guint32) ABS ((gint64) j) < zig->k[i])
+        return j * zig->w[i];
+    }
+}
+
+void
+rf_rng_normal_fill_f (RfRng *rng,
+                      float *out,
+                      gsize  n)
+{
+  const Ziggurat *zig = ziggurat_tables ();
+
+  for (gsize o = 0; o < n; o++)
+    {
+      guint64 r = rf_rng_next_u64 (rng);
+      guint i = r & (ZIGGURAT_LAYERS - 1);
+      gint32 j = (gint32) (r >> 32);
+
+      if (G_LIKELY ((guint32) ABS ((gint64) j) < zig->k[i]))
+        out[o] = (float) (j * zig->w[i]);
+      else
+        out[o] = (float) ziggurat_fix (rng, zig, j, i);
+    }
+}
+
 void
 rf_rng_shuffle (RfRng *rng,
                 guint *indices,

@@ -40,6 +40,13 @@ guint64  rf_rng_below       (RfRng        *rng,
                              guint64       bound);
 /* Standard normal N(0, 1) (Marsaglia's polar method). */
 double   rf_rng_normal      (RfRng        *rng);
+/* Fills out with n standard normal floats (the ziggurat method of Marsaglia
+ * and Tsang, 128 layers; one 64-bit draw per value except in the rare
+ * wedge and tail cases). Several times faster than rf_rng_normal: the model
+ * draws millions of latent values per epoch. */
+void     rf_rng_normal_fill_f (RfRng      *rng,
+                               float      *out,
+                               gsize       n);
 /* Fisher-Yates shuffle of n indices. */
 void     rf_rng_shuffle     (RfRng        *rng,
                              guint        *indices,
