@@ -559,13 +559,55 @@ test_generate (void)
 
   for (gsize r = 0; r < n; r++)
     {
-      g_assert_cmpfloat (fabsf (a[r * SMALL_DIM + 0]), <=, 1.0f);
-      g_assert_cmpfloat (fabsf (a[r * SMALL_DIM + 4]), <=, 1.0f);
+      const float *row = a + r * SMALL_DIM;
+      g_assert_cmpfloat (fabsf (row[0]), <=, 1.0f);
+      g_assert_cmpfloat (fabsf (row[4]), <=, 1.0f);
+      /* One-hot spans come out as one-hots. */
+      g_assert_cmpfloat (row[1] + row[2] + row[3], ==, 1.0f);
+      g_assert_cmpfloat (row[1] * row[2] + row[2] * row[3] + row[1] * row[3], ==, 0.0f);
+      g_assert_cmpfloat (row[5] + row[6], ==, 1.0f);
     }
   /* Another seed, other rows. */
   rf_rng_init (&rng, 6);
   rf_tvae_generate (tvae, &rng, n, b);
   g_assert_true (memcmp (a, b, n * SMALL_DIM * sizeof (float)) != 0);
+}
+
+/* A decoder whose output is its bias alone: the scalars are tanh (bias)
+ * and every one-hot span is drawn with the softmax of its bias. */
+static void
+test_generate_draws_categories (void)
+{
+  g_autoptr(RfTvae) tvae = small_tvae (8);
+  const gsize n = 20000;
+  g_autofree float *out = g_new (float, n * SMALL_DIM);
+  const float bias[SMALL_DIM] = { 0.5f, logf (0.2f), logf (0.3f), logf (0.5f), -0.25f, logf (0.9f), logf (0.1f) };
+  gsize n_params, counts[SMALL_DIM] = { 0 };
+  float *params = rf_tvae_get_params (tvae, &n_params);
+  gsize out_w = n_params - SMALL_DIM - SMALL_DIM - 6 * SMALL_DIM;
+  RfRng rng;
+
+  /* Output layer: W [7 x 6], b [7], then the 7 sigmas. */
+  memset (params + out_w, 0, sizeof (float) * 6 * SMALL_DIM);
+  memcpy (params + out_w + 6 * SMALL_DIM, bias, sizeof bias);
+  g_assert_cmpstr (rf_tvae_get_tensor_name (tvae, rf_tvae_get_n_tensors (tvae) - 3), ==, "decoder.seq.4.weight");
+  g_assert_true (rf_tvae_get_tensor (tvae, rf_tvae_get_n_tensors (tvae) - 3, NULL, NULL, NULL) == params + out_w);
+
+  rf_rng_init (&rng, 21);
+  rf_tvae_generate (tvae, &rng, n, out);
+  for (gsize r = 0; r < n; r++)
+    {
+      g_assert_cmpfloat (out[r * SMALL_DIM + 0], ==, tanhf (0.5f));
+      g_assert_cmpfloat (out[r * SMALL_DIM + 4], ==, tanhf (-0.25f));
+      for (guint c = 1; c < SMALL_DIM; c++)
+        counts[c] += out[r * SMALL_DIM + c] == 1.0f;
+    }
+  /* Binomial standard deviations are at most 0.0035 here: allow 4 of them. */
+  g_assert_cmpfloat (fabs (counts[1] / (double) n - 0.2), <, 0.014);
+  g_assert_cmpfloat (fabs (counts[2] / (double) n - 0.3), <, 0.014);
+  g_assert_cmpfloat (fabs (counts[3] / (double) n - 0.5), <, 0.014);
+  g_assert_cmpfloat (fabs (counts[5] / (double) n - 0.9), <, 0.014);
+  g_assert_cmpuint (counts[5] + counts[6], ==, n);
 }
 
 int
@@ -584,5 +626,6 @@ main (int argc, char **argv)
   g_test_add_func ("/rf/tvae/early-stopping", test_early_stopping);
   g_test_add_func ("/rf/tvae/train-errors", test_train_errors);
   g_test_add_func ("/rf/tvae/generate", test_generate);
+  g_test_add_func ("/rf/tvae/generate-draws-categories", test_generate_draws_categories);
   return g_test_run ();
 }

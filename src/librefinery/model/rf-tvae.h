@@ -146,9 +146,11 @@ double         rf_tvae_evaluate           (const RfTvae        *tvae,
 
 /* Draws n latent vectors z ~ N(0, I) from rng and writes the decoder's
  * outputs to out (n x data_dim), ready for rf_transformer_decode: TANH
- * entries through tanh, SOFTMAX entries as logits (decoding takes their
- * argmax, which tanh would not change). Reads the parameters only: several threads may
- * generate from one network at once, each with its own rng. */
+ * entries through tanh, and every SOFTMAX span as a one-hot drawn from the
+ * softmax of its logits (the reference takes their argmax; see
+ * sample_category in rf-tvae.c for why drawing is more faithful). Reads the
+ * parameters only: several threads may generate from one network at once,
+ * each with its own rng. */
 void           rf_tvae_generate           (const RfTvae        *tvae,
                                            RfRng               *rng,
                                            gsize                n,
