@@ -551,10 +551,10 @@ test_generate (void)
   RfRng rng;
 
   rf_rng_init (&rng, 5);
-  rf_tvae_generate (tvae, &rng, n, a);
+  rf_tvae_generate (tvae, &rng, n, RF_TVAE_CATEGORY_TEMPERATURE, a);
   copy = rf_tvae_copy (tvae);
   rf_rng_init (&rng, 5);
-  rf_tvae_generate (copy, &rng, n, b);
+  rf_tvae_generate (copy, &rng, n, RF_TVAE_CATEGORY_TEMPERATURE, b);
   g_assert_cmpmem (a, n * SMALL_DIM * sizeof (float), b, n * SMALL_DIM * sizeof (float));
 
   for (gsize r = 0; r < n; r++)
@@ -569,7 +569,7 @@ test_generate (void)
     }
   /* Another seed, other rows. */
   rf_rng_init (&rng, 6);
-  rf_tvae_generate (tvae, &rng, n, b);
+  rf_tvae_generate (tvae, &rng, n, RF_TVAE_CATEGORY_TEMPERATURE, b);
   g_assert_true (memcmp (a, b, n * SMALL_DIM * sizeof (float)) != 0);
 }
 
@@ -593,21 +593,32 @@ test_generate_draws_categories (void)
   g_assert_cmpstr (rf_tvae_get_tensor_name (tvae, rf_tvae_get_n_tensors (tvae) - 3), ==, "decoder.seq.4.weight");
   g_assert_true (rf_tvae_get_tensor (tvae, rf_tvae_get_n_tensors (tvae) - 3, NULL, NULL, NULL) == params + out_w);
 
-  rf_rng_init (&rng, 21);
-  rf_tvae_generate (tvae, &rng, n, out);
-  for (gsize r = 0; r < n; r++)
+  /* Temperature 1: the softmax of the bias; 0.5: of twice the bias, i.e.
+   * probabilities squared and renormalised; 0: the argmax. */
+  static const struct { double temperature; double p[SMALL_DIM]; } cases[] = {
+    { 1.0, { 0, 0.2, 0.3, 0.5, 0, 0.9, 0.1 } },
+    { 0.5, { 0, 0.04 / 0.38, 0.09 / 0.38, 0.25 / 0.38, 0, 0.81 / 0.82, 0.01 / 0.82 } },
+    { 0.0, { 0, 0, 0, 1, 0, 1, 0 } },
+  };
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
     {
-      g_assert_cmpfloat (out[r * SMALL_DIM + 0], ==, tanhf (0.5f));
-      g_assert_cmpfloat (out[r * SMALL_DIM + 4], ==, tanhf (-0.25f));
+      memset (counts, 0, sizeof counts);
+      rf_rng_init (&rng, 21);
+      rf_tvae_generate (tvae, &rng, n, cases[k].temperature, out);
+      for (gsize r = 0; r < n; r++)
+        {
+          g_assert_cmpfloat (out[r * SMALL_DIM + 0], ==, tanhf (0.5f));
+          g_assert_cmpfloat (out[r * SMALL_DIM + 4], ==, tanhf (-0.25f));
+          for (guint c = 1; c < SMALL_DIM; c++)
+            counts[c] += out[r * SMALL_DIM + c] == 1.0f;
+        }
+      g_assert_cmpuint (counts[1] + counts[2] + counts[3], ==, n);
+      g_assert_cmpuint (counts[5] + counts[6], ==, n);
+      /* Binomial standard deviations are at most 0.0035 here: allow 4. */
       for (guint c = 1; c < SMALL_DIM; c++)
-        counts[c] += out[r * SMALL_DIM + c] == 1.0f;
+        if (c != 4)
+          g_assert_cmpfloat (fabs (counts[c] / (double) n - cases[k].p[c]), <, 0.014);
     }
-  /* Binomial standard deviations are at most 0.0035 here: allow 4 of them. */
-  g_assert_cmpfloat (fabs (counts[1] / (double) n - 0.2), <, 0.014);
-  g_assert_cmpfloat (fabs (counts[2] / (double) n - 0.3), <, 0.014);
-  g_assert_cmpfloat (fabs (counts[3] / (double) n - 0.5), <, 0.014);
-  g_assert_cmpfloat (fabs (counts[5] / (double) n - 0.9), <, 0.014);
-  g_assert_cmpuint (counts[5] + counts[6], ==, n);
 }
 
 int

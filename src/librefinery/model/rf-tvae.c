@@ -754,26 +754,43 @@ rf_tvae_evaluate (const RfTvae *tvae,
 /* Small enough for the chunk's activations to stay in the L2 cache. */
 #define GENERATE_CHUNK 256
 
-/* Replaces the logits of a one-hot span by a one-hot drawn from their
- * softmax. TVAE's reference takes the argmax instead, which always picks a
- * column's likeliest mode or category for a latent point: the modes then
- * follow the latent code in lockstep and columns come out more correlated
- * than the data (FD001, 50 epochs: mean |delta r| 0.102 with the argmax,
- * 0.046 when drawn, mean 1 - KS 0.921 and 0.932). Drawing is what the
- * network was trained to model: its cross-entropy fits these softmaxes. */
+/* Replaces the logits of a one-hot span by a one-hot drawn from
+ * softmax (logits / temperature); temperature 0 takes the argmax.
+ *
+ * TVAE's reference takes the argmax, which always picks a column's
+ * likeliest mode or category for a latent point: the modes then follow the
+ * latent code in lockstep and columns come out more correlated than the
+ * data. Drawing is what the network was trained to model (its
+ * cross-entropy fits these softmaxes), but a model trained briefly is
+ * unsure where the data is not, and a plain draw then breaks exact links
+ * between columns (a category that always goes with a mode). Half the
+ * temperature keeps most of both: FD001 at 50 epochs, four seeds, mean
+ * |delta r| 0.102 with the argmax, 0.046 at temperature 1, 0.044 at 0.5,
+ * 0.071 at 0.3; mean 1 - KS 0.921, 0.932, 0.932, 0.929. A two-mode table
+ * whose category always matches the mode, 2,000 rows and 100 epochs:
+ * category and mode agree in 100%, 79%, 89% and 93% of the rows. */
 static void
 sample_category (float  *logits,
                  guint   dim,
+                 float   temperature,
                  RfRng  *rng)
 {
   float max = logits[0], sum = 0.0f, u;
-  guint pick = dim - 1;
+  guint pick = 0;
 
   for (guint j = 1; j < dim; j++)
-    max = MAX (max, logits[j]);
+    if (logits[j] > max)
+      {
+        max = logits[j];
+        pick = j;
+      }
+  if (temperature <= 0.0f)
+    goto done;
+
+  pick = dim - 1;
   for (guint j = 0; j < dim; j++)
     {
-      logits[j] = expf (logits[j] - max);
+      logits[j] = expf ((logits[j] - max) / temperature);
       sum += logits[j];
     }
   u = rf_rng_uniform_f (rng) * sum;
@@ -786,6 +803,7 @@ sample_category (float  *logits,
         }
       u -= logits[j];
     }
+done:
   for (guint j = 0; j < dim; j++)
     logits[j] = j == pick ? 1.0f : 0.0f;
 }
@@ -794,12 +812,14 @@ void
 rf_tvae_generate (const RfTvae *tvae,
                   RfRng        *rng,
                   gsize         n,
+                  double        category_temperature,
                   float        *out)
 {
   const gsize D = tvae->data_dim, E = tvae->arch.embedding_dim;
   Workspace ws = { 0 };
 
   g_return_if_fail (tvae != NULL && rng != NULL && (out != NULL || n == 0));
+  g_return_if_fail (category_temperature >= 0.0);
   if (n == 0)
     return;
 
@@ -828,7 +848,7 @@ rf_tvae_generate (const RfTvae *tvae,
                 for (guint c = span->offset; c < span->offset + span->dim; c++)
                   row[c] = tanhf (row[c]);
               else
-                sample_category (row + span->offset, span->dim, rng);
+                sample_category (row + span->offset, span->dim, (float) category_temperature, rng);
             }
         }
     }
