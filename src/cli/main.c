@@ -23,6 +23,13 @@ static const Command commands[] = {
                                "  machine list PROJECT      list the machines of a project" },
   { "ingest", rf_cli_ingest,   "ingest PROJECT --machine ID FILE\n"
                                "                            copy a raw data file into a project" },
+  { "train", rf_cli_train,     "train FILE --out MODEL    train a TVAE model on a data file\n"
+                               "  train PROJECT --machine ID\n"
+                               "                            train on a machine's data in a project" },
+  { "refine", rf_cli_refine,   "refine FILE|PROJECT --base MODEL\n"
+                               "                            refine a model on new data" },
+  { "sample", rf_cli_sample,   "sample MODEL --rows N --out FILE\n"
+                               "                            generate synthetic rows from a model" },
 };
 
 static void

@@ -15,6 +15,7 @@
 #include "io/rf-json-writer.h"
 #include "io/rf-reader.h"
 
+#include "model/rf-model.h"
 #include "model/rf-transformer.h"
 #include "model/rf-tvae.h"
 

@@ -1,0 +1,294 @@
+#define G_LOG_DOMAIN "rf-cli-sample"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "rf-cli-private.h"
+#include "rf-cli-progress.h"
+#include "rf-error.h"
+#include "rf-csv-writer.h"
+#include "rf-json-writer.h"
+#include "rf-model.h"
+
+/* Version of the `sample --json` object (docs/cli-json.md). */
+#define SAMPLE_SCHEMA_VERSION 1
+
+/* The formats sample writes, by name and by file extension. */
+typedef enum
+{
+  OUT_CSV,
+  OUT_TSV,
+  OUT_JSON,
+  OUT_JSONL,
+} OutFormat;
+
+static const struct
+{
+  const char *name;
+  const char *extensions[3];
+} out_formats[] = {
+  [OUT_CSV] = { "csv", { ".csv", NULL } },
+  [OUT_TSV] = { "tsv", { ".tsv", ".tab", NULL } },
+  [OUT_JSON] = { "json", { ".json", NULL } },
+  [OUT_JSONL] = { "jsonl", { ".jsonl", ".ndjson", NULL } },
+};
+
+#define SUPPORTED "csv, tsv, json (an array of records) or jsonl (JSON Lines)"
+
+static gboolean
+format_from_name (const char *name,
+                  OutFormat  *format)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (out_formats); i++)
+    if (g_ascii_strcasecmp (name, out_formats[i].name) == 0)
+      {
+        *format = (OutFormat) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+format_from_path (const char *path,
+                  OutFormat  *format)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (out_formats); i++)
+    for (guint k = 0; out_formats[i].extensions[k] != NULL; k++)
+      if (g_str_has_suffix (lower, out_formats[i].extensions[k]))
+        {
+          *format = (OutFormat) i;
+          return TRUE;
+        }
+  return FALSE;
+}
+
+typedef struct
+{
+  RfModel *model;
+  const char *out_path;
+  OutFormat format;
+  gsize n_rows;
+  guint64 seed;
+  guint n_threads;
+  RfDecodeOptions decode;
+  RfProgress *progress;
+  /* results */
+  RfTable *table;
+  double sample_seconds;
+  double write_seconds;
+} SampleJob;
+
+static gpointer
+sample_job (gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  SampleJob *job = data;
+  RfProgress sample_progress = rf_progress_range (job->progress, 0.0, 0.5);
+  RfProgress write_progress = rf_progress_range (job->progress, 0.5, 1.0);
+  RfCsvWriteOptions csv;
+  gint64 start = g_get_monotonic_time ();
+  gboolean ok;
+
+  job->table = rf_model_sample (job->model, job->n_rows, job->seed, &job->decode, job->n_threads,
+                                &sample_progress, cancellable, error);
+  if (job->table == NULL)
+    return NULL;
+  job->sample_seconds = (g_get_monotonic_time () - start) / 1e6;
+
+  start = g_get_monotonic_time ();
+  rf_csv_write_options_init (&csv);
+  switch (job->format)
+    {
+    case OUT_TSV:
+      csv.delimiter = '\t';
+      ok = rf_csv_write (job->table, job->out_path, &csv, &write_progress, cancellable, error);
+      break;
+    case OUT_JSON:
+      ok = rf_json_write (job->table, job->out_path, RF_JSON_LAYOUT_RECORDS, &write_progress,
+                          cancellable, error);
+      break;
+    case OUT_JSONL:
+      ok = rf_json_write (job->table, job->out_path, RF_JSON_LAYOUT_LINES, &write_progress,
+                          cancellable, error);
+      break;
+    case OUT_CSV:
+    default:
+      ok = rf_csv_write (job->table, job->out_path, &csv, &write_progress, cancellable, error);
+      break;
+    }
+  if (!ok)
+    return NULL;
+  job->write_seconds = (g_get_monotonic_time () - start) / 1e6;
+  return job->table;
+}
+
+static JsonNode *
+build_json (SampleJob  *job,
+            const char *model_path,
+            gboolean    clip)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  guint n_columns = rf_table_get_n_columns (job->table);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "schema");
+  json_builder_add_string_value (builder, "refinery-cli/sample");
+  json_builder_set_member_name (builder, "schema_version");
+  json_builder_add_int_value (builder, SAMPLE_SCHEMA_VERSION);
+  json_builder_set_member_name (builder, "model");
+  json_builder_add_string_value (builder, model_path);
+  json_builder_set_member_name (builder, "model_sha256");
+  json_builder_add_string_value (builder, rf_model_get_sha256 (job->model));
+  json_builder_set_member_name (builder, "out");
+  json_builder_add_string_value (builder, job->out_path);
+  json_builder_set_member_name (builder, "format");
+  json_builder_add_string_value (builder, out_formats[job->format].name);
+  json_builder_set_member_name (builder, "rows");
+  json_builder_add_int_value (builder, (gint64) rf_table_get_n_rows (job->table));
+  json_builder_set_member_name (builder, "columns");
+  json_builder_begin_array (builder);
+  for (guint c = 0; c < n_columns; c++)
+    json_builder_add_string_value (builder, rf_table_get_column (job->table, c)->name);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "seed");
+  json_builder_add_int_value (builder, (gint64) job->seed);
+  json_builder_set_member_name (builder, "threads");
+  json_builder_add_int_value (builder, job->n_threads);
+  json_builder_set_member_name (builder, "clip");
+  json_builder_add_boolean_value (builder, clip);
+  json_builder_set_member_name (builder, "sample_seconds");
+  json_builder_add_double_value (builder, job->sample_seconds);
+  json_builder_set_member_name (builder, "rows_per_second");
+  json_builder_add_double_value (builder, job->sample_seconds > 0
+                                            ? (double) job->n_rows / job->sample_seconds : 0.0);
+  json_builder_set_member_name (builder, "write_seconds");
+  json_builder_add_double_value (builder, job->write_seconds);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+int
+rf_cli_sample (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(RfCliProgress) bar = NULL;
+  g_autoptr(RfModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *format_name = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *out_dir = NULL;
+  gint64 rows = -1;
+  gint64 seed = 0;
+  int threads = 0;
+  gboolean no_clip = FALSE;
+  gboolean json = FALSE;
+  SampleJob job = { 0 };
+  int status = RF_CLI_EXIT_OK;
+  GOptionEntry entries[] = {
+    { "rows", 'n', 0, G_OPTION_ARG_INT64, &rows,
+      "Generate N rows (required)", "N" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out,
+      "Write the rows to FILE (required)", "FILE" },
+    { "seed", 's', 0, G_OPTION_ARG_INT64, &seed,
+      "Seed: the same model and seed give the same rows, whatever --threads (default: 0)", "S" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
+      "csv, tsv, json or jsonl (default: from FILE's extension)", "FORMAT" },
+    { "no-clip", 0, 0, G_OPTION_ARG_NONE, &no_clip,
+      "Let values go beyond the range seen in training", NULL },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads,
+      "Threads to sample on (default: 0, one per core)", "T" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      "Print one JSON object instead of text (see docs/cli-json.md)", NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new ("MODEL");
+  g_option_context_set_summary (context,
+                                "Generates rows from the model MODEL (a .safetensors file\n"
+                                "that train or refine wrote), with the columns, types and\n"
+                                "units of its training data, and writes them to FILE as\n"
+                                "CSV, TSV, JSON or JSON Lines.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!_rf_cli_parse_options (context, "sample", &argc, &argv))
+    return RF_CLI_EXIT_USAGE;
+  if (argc != 2)
+    return _rf_cli_usage_error ("sample", argc < 2 ? "the model file MODEL is missing"
+                                                   : "give exactly one model file");
+  if (rows < 0)
+    return _rf_cli_usage_error ("sample", rows == -1 ? "--rows N is required"
+                                                     : "--rows must be 0 or more");
+  if (out == NULL)
+    return _rf_cli_usage_error ("sample", "--out FILE is required");
+  if (seed < 0)
+    return _rf_cli_usage_error ("sample", "--seed must be 0 or more");
+  if (threads < 0)
+    return _rf_cli_usage_error ("sample", "--threads must be 0 (one per core) or more");
+  if (format_name != NULL)
+    {
+      if (!format_from_name (format_name, &job.format))
+        return _rf_cli_usage_error ("sample", "--format “%s” is not one this command writes; "
+                                    "use " SUPPORTED, format_name);
+    }
+  else if (g_str_has_suffix (out, ".parquet"))
+    return _rf_cli_usage_error ("sample", "Parquet output is not supported yet; write " SUPPORTED);
+  else if (!format_from_path (out, &job.format))
+    return _rf_cli_usage_error ("sample", "cannot tell the format from the name “%s”; name it "
+                                ".csv, .tsv, .json or .jsonl, or give --format (" SUPPORTED ")",
+                                out);
+  out_dir = g_path_get_dirname (out);
+  if (!g_file_test (out_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (&error, RF_ERROR, RF_ERROR_NOT_FOUND,
+                   "The folder %s of the output file does not exist; create it or choose "
+                   "another --out", out_dir);
+      return _rf_cli_fail (error);
+    }
+
+  model = rf_model_load (argv[1], &error);
+  if (model == NULL)
+    return _rf_cli_fail (error);
+
+  label = g_strdup_printf ("Sampling %" G_GINT64_FORMAT " rows", rows);
+  bar = rf_cli_progress_new (label);
+  job.model = model;
+  job.out_path = out;
+  job.n_rows = (gsize) rows;
+  job.seed = (guint64) seed;
+  job.n_threads = threads > 0 ? (guint) threads : g_get_num_processors ();
+  rf_decode_options_init (&job.decode);
+  job.decode.clip_to_training_range = !no_clip;
+  job.progress = rf_cli_progress_get (bar);
+  if (_rf_cli_run_job (sample_job, &job, &error) == NULL)
+    {
+      rf_cli_progress_finish (bar);
+      g_clear_pointer (&job.table, rf_table_unref);
+      return _rf_cli_fail (error);
+    }
+  rf_cli_progress_finish (bar);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = build_json (&job, argv[1], !no_clip);
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      _rf_cli_json_write (root, text);
+      fwrite (text->str, 1, text->len, stdout);
+    }
+  else
+    g_print ("Sampled %" G_GSIZE_FORMAT " rows × %u columns in %.2f s (%.0f rows/s); wrote %s "
+             "(%s) in %.2f s\n", job.n_rows, rf_table_get_n_columns (job.table),
+             job.sample_seconds,
+             job.sample_seconds > 0 ? (double) job.n_rows / job.sample_seconds : 0.0, out,
+             out_formats[job.format].name, job.write_seconds);
+  g_clear_pointer (&job.table, rf_table_unref);
+  if (fflush (stdout) != 0)
+    status = RF_CLI_EXIT_FAILURE;
+  return status;
+}
