@@ -78,6 +78,18 @@ string_column (const char        *name,
   return column;
 }
 
+/* column with its rows repeated `times` times in all (returns column). */
+static RfColumn *
+repeated (RfColumn *column,
+          guint     times)
+{
+  g_autoptr(RfColumn) once = rf_column_copy (column);
+
+  for (guint t = 1; t < times; t++)
+    rf_column_append_column (column, once);
+  return column;
+}
+
 /* Half the values from N(0, 1), half from N(far, 2), interleaved. */
 static double *
 bimodal (gsize   n,
@@ -386,9 +398,10 @@ test_discrete (void)
   const RfSpan *spans;
   guint n_spans, dim;
 
-  add (table, string_column ("s", s, 9));
-  add (table, int_column ("b", RF_COLUMN_BOOL, b, b_missing, 9));
-  add (table, int_column ("k", RF_COLUMN_INT64, k, NULL, 9));
+  /* Four times over: k's 3 levels need 30 rows to be categories. */
+  add (table, repeated (string_column ("s", s, 9), 4));
+  add (table, repeated (int_column ("b", RF_COLUMN_BOOL, b, b_missing, 9), 4));
+  add (table, repeated (int_column ("k", RF_COLUMN_INT64, k, NULL, 9), 4));
   tf = fit (table, NULL, 1);
 
   for (guint c = 0; c < 3; c++)
@@ -422,46 +435,228 @@ test_discrete (void)
   assert_one_hot (out + 0 * dim + 7, 3, 1);  /* 5 */
   assert_one_hot (out + 1 * dim + 7, 3, 0);  /* 1 */
   assert_one_hot (out + 2 * dim + 7, 3, 2);  /* 9 */
+  assert_one_hot (out + 29 * dim + 7, 3, 2); /* 9 again (row 2 of the 4th copy) */
 
-  decoded = rf_transformer_decode (tf, out, 9, NULL, NULL, NULL);
+  decoded = rf_transformer_decode (tf, out, 36, NULL, NULL, NULL);
   assert_tables_equal (table, decoded);
 }
 
-/* int64 columns: at most max_discrete_levels distinct values are
- * categories, one more makes the column continuous. */
+/* A one-column table of n_rows values cycling through n_levels levels
+ * (0, 10, 20, ... for int64; 0.25, 10.25, ... for double), its first
+ * n_missing rows missing, fitted with options. */
+static RfTransformer *
+fit_cycling_levels (RfColumnType                type,
+                    guint                       n_levels,
+                    gsize                       n_rows,
+                    gsize                       n_missing,
+                    const RfTransformerOptions *options)
+{
+  g_autoptr(RfTable) table = rf_table_new ();
+  RfColumn *column = rf_column_new_sized ("k", type, n_rows);
+
+  for (gsize r = 0; r < n_rows; r++)
+    {
+      gint64 level = 10 * (gint64) (r % n_levels);
+
+      if (r < n_missing)
+        rf_column_append_null (column);
+      else if (type == RF_COLUMN_DOUBLE)
+        rf_column_append_double (column, (double) level + 0.25);
+      else
+        rf_column_append_int64 (column, level);
+    }
+  add (table, column);
+  return fit (table, options, 1);
+}
+
+static RfTransformKind
+levels_kind (RfColumnType                type,
+             guint                       n_levels,
+             gsize                       n_rows,
+             gsize                       n_missing,
+             const RfTransformerOptions *options)
+{
+  g_autoptr(RfTransformer) tf = fit_cycling_levels (type, n_levels, n_rows, n_missing, options);
+
+  if (rf_transformer_get_column_kind (tf, 0) == RF_TRANSFORM_DISCRETE)
+    g_assert_cmpuint (rf_transformer_get_output_dim (tf), ==, n_levels + (n_missing > 0 ? 1 : 0));
+  return rf_transformer_get_column_kind (tf, 0);
+}
+
+/* Numeric columns, int64 and double alike: at most max_discrete_levels
+ * distinct values AND at least RF_TRANSFORMER_MIN_ROWS_PER_LEVEL present
+ * values per distinct value make categories; anything else is continuous. */
 static void
 test_discrete_levels (void)
 {
-  gint64 values[62];
-  RfTransformerOptions options;
+  static const RfColumnType types[] = { RF_COLUMN_INT64, RF_COLUMN_DOUBLE };
+  RfTransformerOptions none, two;
 
-  for (guint n_levels = 30; n_levels <= 31; n_levels++)
+  g_assert_cmpint (RF_TRANSFORMER_MIN_ROWS_PER_LEVEL, ==, 10);
+  rf_transformer_options_init (&none);
+  none.max_discrete_levels = 0;
+  rf_transformer_options_init (&two);
+  two.max_discrete_levels = 2;
+
+  for (guint t = 0; t < G_N_ELEMENTS (types); t++)
     {
-      g_autoptr(RfTable) table = rf_table_new ();
-      g_autoptr(RfTransformer) tf = NULL;
+      RfColumnType type = types[t];
 
-      for (guint i = 0; i < G_N_ELEMENTS (values); i++)
-        values[i] = 10 * (gint64) (i % n_levels);
-      add (table, int_column ("k", RF_COLUMN_INT64, values, NULL, G_N_ELEMENTS (values)));
-      tf = fit (table, NULL, 1);
-      g_assert_cmpint (rf_transformer_get_column_kind (tf, 0), ==,
-                       n_levels == 30 ? RF_TRANSFORM_DISCRETE : RF_TRANSFORM_CONTINUOUS);
-      if (n_levels == 30)
-        g_assert_cmpuint (rf_transformer_get_output_dim (tf), ==, 30);
+      /* The level limit: 310 rows carry 31 levels by the ratio. */
+      g_assert_cmpint (levels_kind (type, 30, 310, 0, NULL), ==, RF_TRANSFORM_DISCRETE);
+      g_assert_cmpint (levels_kind (type, 31, 310, 0, NULL), ==, RF_TRANSFORM_CONTINUOUS);
+      g_assert_cmpint (levels_kind (type, 2, 300, 0, &two), ==, RF_TRANSFORM_DISCRETE);
+      g_assert_cmpint (levels_kind (type, 3, 300, 0, &two), ==, RF_TRANSFORM_CONTINUOUS);
+      g_assert_cmpint (levels_kind (type, 3, 300, 0, &none), ==, RF_TRANSFORM_CONTINUOUS);
+
+      /* The ratio: 5 levels need 50 present values; missing ones do not
+       * count. A 20-row table with 5 values stays continuous. */
+      g_assert_cmpint (levels_kind (type, 5, 50, 0, NULL), ==, RF_TRANSFORM_DISCRETE);
+      g_assert_cmpint (levels_kind (type, 5, 49, 0, NULL), ==, RF_TRANSFORM_CONTINUOUS);
+      g_assert_cmpint (levels_kind (type, 5, 52, 2, NULL), ==, RF_TRANSFORM_DISCRETE);
+      g_assert_cmpint (levels_kind (type, 5, 51, 2, NULL), ==, RF_TRANSFORM_CONTINUOUS);
+      g_assert_cmpint (levels_kind (type, 5, 20, 0, NULL), ==, RF_TRANSFORM_CONTINUOUS);
+      g_assert_cmpint (levels_kind (type, 2, 19, 0, NULL), ==, RF_TRANSFORM_CONTINUOUS);
+      g_assert_cmpint (levels_kind (type, 2, 20, 0, NULL), ==, RF_TRANSFORM_DISCRETE);
     }
+}
 
-  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
-    values[i] = i % 3;
-  rf_transformer_options_init (&options);
-  options.max_discrete_levels = 0;
+static void
+assert_same_bits (double actual,
+                  double expected)
+{
+  g_assert_cmpmem (&actual, sizeof actual, &expected, sizeof expected);
+}
+
+/* A double column with 3 levels (one of them written as both 0.0 and
+ * -0.0) and missing values: categories, bit for bit through encode,
+ * decode and JSON. */
+#define N_DOUBLE_LEVELS 70
+
+static double
+double_level (gsize row)
+{
+  static const double pattern[] = { 21.61, 21.6, 21.61, -0.0, 21.61, 0.0, NAN };
+
+  return pattern[row % G_N_ELEMENTS (pattern)];
+}
+
+static void
+assert_double_levels (const RfTable *decoded)
+{
+  const RfColumn *column = rf_table_get_column (decoded, 0);
+
+  g_assert_cmpint (column->type, ==, RF_COLUMN_DOUBLE);
+  g_assert_cmpuint (column->n_rows, ==, N_DOUBLE_LEVELS);
+  g_assert_cmpuint (column->n_missing, ==, N_DOUBLE_LEVELS / 7);
+  for (gsize r = 0; r < N_DOUBLE_LEVELS; r++)
+    {
+      double x = double_level (r);
+
+      g_assert_cmpint (rf_column_is_valid (column, r), ==, !isnan (x));
+      if (!isnan (x))
+        assert_same_bits (column->values.f64[r], x == 0.0 ? 0.0 : x);
+    }
+}
+
+static void
+test_discrete_doubles (void)
+{
+  static const gint64 ints[] = { 0, 5, 21 };
+  static const double probe[] = { 21.6, 21.605, -0.0 };
+  g_autoptr(RfTable) table = rf_table_new ();
+  g_autoptr(RfTable) int_table = rf_table_new ();
+  g_autoptr(RfTable) probe_table = rf_table_new ();
+  g_autoptr(RfTransformer) tf = NULL;
+  g_autoptr(RfTransformer) back = NULL;
+  g_autoptr(RfTransformer) negative = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree double *x = g_new (double, N_DOUBLE_LEVELS);
+  g_autofree float *out = NULL;
+  g_autofree float *int_out = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *json2 = NULL;
+  g_autofree char *damaged = NULL;
+  g_auto(GStrv) parts = NULL;
+  float sigmas[4] = { 0.5f, 0.5f, 0.5f, 0.5f };
+  const RfSpan *spans;
+  guint n_spans;
+  double share;
+  RfRng rng;
+
+  for (gsize r = 0; r < N_DOUBLE_LEVELS; r++)
+    x[r] = double_level (r);
+  add (table, double_column ("x", x, N_DOUBLE_LEVELS));
+  tf = fit (table, NULL, 1);
+  g_assert_cmpint (rf_transformer_get_column_kind (tf, 0), ==, RF_TRANSFORM_DISCRETE);
+  g_assert_cmpuint (rf_transformer_get_column_modes (tf, 0), ==, 0);
+  /* 0, 21.6, 21.61, missing. */
+  g_assert_cmpuint (rf_transformer_get_output_dim (tf), ==, 4);
+  spans = rf_transformer_get_spans (tf, &n_spans);
+  g_assert_cmpuint (n_spans, ==, 1);
+  g_assert_cmpint (spans[0].kind, ==, RF_SPAN_SOFTMAX);
+  g_assert_cmpuint (spans[0].dim, ==, 4);
+
+  out = encode (tf, table, 1);
+  assert_one_hot (out + 0 * 4, 4, 2);   /* 21.61 */
+  assert_one_hot (out + 1 * 4, 4, 1);   /* 21.6 */
+  assert_one_hot (out + 3 * 4, 4, 0);   /* -0.0 is 0 */
+  assert_one_hot (out + 5 * 4, 4, 0);   /* 0.0 */
+  assert_one_hot (out + 6 * 4, 4, 3);   /* missing */
+
   {
-    g_autoptr(RfTable) table = rf_table_new ();
-    g_autoptr(RfTransformer) tf = NULL;
+    g_autoptr(RfTable) decoded = rf_transformer_decode (tf, out, N_DOUBLE_LEVELS, NULL, NULL, NULL);
+    g_autoptr(RfTable) noisy = NULL;
 
-    add (table, int_column ("k", RF_COLUMN_INT64, values, NULL, G_N_ELEMENTS (values)));
-    tf = fit (table, &options, 1);
-    g_assert_cmpint (rf_transformer_get_column_kind (tf, 0), ==, RF_TRANSFORM_CONTINUOUS);
+    assert_double_levels (decoded);
+    /* The sigmas' noise only touches TANH scalars. */
+    rf_rng_init (&rng, 3);
+    noisy = rf_transformer_decode (tf, out, N_DOUBLE_LEVELS, sigmas, &rng, NULL);
+    assert_double_levels (noisy);
   }
+
+  /* JSON keeps the exact doubles and reads back the same transformer. */
+  json = rf_transformer_to_json (tf);
+  g_test_message ("%s", json);
+  g_assert_nonnull (strstr (json, "\"type\":\"double\""));
+  g_assert_nonnull (strstr (json, "\"kind\":\"discrete\",\"missing\":true,"
+                                  "\"categories\":[0,21.6,21.61],\"counts\":[20,10,30]"));
+  back = rf_transformer_new_from_json (json, &error);
+  g_assert_no_error (error);
+  json2 = rf_transformer_to_json (back);
+  g_assert_cmpstr (json, ==, json2);
+  {
+    g_autoptr(RfTable) decoded = rf_transformer_decode (back, out, N_DOUBLE_LEVELS, NULL, NULL, NULL);
+
+    assert_double_levels (decoded);
+  }
+
+  /* A hand-written -0 category loads as 0. */
+  parts = g_strsplit (json, "[0,", -1);
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  damaged = g_strjoinv ("[-0.0,", parts);
+  negative = rf_transformer_new_from_json (damaged, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(RfTable) decoded = rf_transformer_decode (negative, out, N_DOUBLE_LEVELS, NULL, NULL,
+                                                        NULL);
+
+    assert_double_levels (decoded);
+  }
+
+  /* Other numeric columns match the categories by value; unseen values
+   * encode as the most frequent category (21.61). */
+  add (int_table, int_column ("x", RF_COLUMN_INT64, ints, NULL, G_N_ELEMENTS (ints)));
+  int_out = encode (tf, int_table, 1);
+  assert_one_hot (int_out + 0, 4, 0);
+  assert_one_hot (int_out + 4, 4, 2);
+  assert_one_hot (int_out + 8, 4, 2);
+  g_assert_true (rf_transformer_out_of_mode_share (tf, int_table, &share, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (share, ==, 2.0 / 3.0);
+  add (probe_table, double_column ("x", probe, G_N_ELEMENTS (probe)));
+  g_assert_true (rf_transformer_out_of_mode_share (tf, probe_table, &share, &error));
+  g_assert_cmpfloat (share, ==, 1.0 / 3.0);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -925,6 +1120,10 @@ test_determinism (void)
 /* ------------------------------------------------------------------------ */
 /* JSON                                                                     */
 
+/* Every kind of column; 12 rows repeated 4 times so that k and levels
+ * have enough rows per value to be categories. */
+#define EVERYTHING_COPIES 4
+
 static RfTable *
 everything_table (void)
 {
@@ -940,6 +1139,8 @@ everything_table (void)
   static const double c[] = { 1e17, 1e17, 1e17, 1e17, 1e17, 1e17, 1e17, 1e17, 1e17, 1e17, 1e17, 1e17 };
   static const double m[] = { 0.1, NAN, 0.30000000000000004, -2.5, 1e-300, NAN, 7.0, 123456.789,
                               0.1, 0.2, -0.0, 3.0 };
+  static const double levels[] = { 21.61, 21.6, 21.61, -0.0, 0.30000000000000004, 21.61, NAN,
+                                   0.0, 21.61, 21.6, 0.30000000000000004, 21.61 };
   double x[12];
   g_autoptr(RfColumn) odd = rf_column_new ("odd", RF_COLUMN_STRING);
   RfTable *table = rf_table_new ();
@@ -947,25 +1148,25 @@ everything_table (void)
 
   for (guint r = 0; r < 12; r++)
     x[r] = (r % 2 == 0 ? 1.0 : 1000.0) + r * 0.125;
-  column = double_column ("x", x, 12);
+  column = repeated (double_column ("x", x, 12), EVERYTHING_COPIES);
   rf_column_set_unit (column, "°C");
   rf_column_set_role (column, RF_ROLE_SENSOR);
   add (table, column);
-  column = string_column ("s", s, 12);
+  column = repeated (string_column ("s", s, 12), EVERYTHING_COPIES);
   rf_column_set_role (column, RF_ROLE_CATEGORY);
   add (table, column);
-  add (table, int_column ("b", RF_COLUMN_BOOL, b, NULL, 12));
-  add (table, int_column ("k", RF_COLUMN_INT64, k, NULL, 12));
-  column = int_column ("ts", RF_COLUMN_TIMESTAMP, ts, NULL, 12);
+  add (table, repeated (int_column ("b", RF_COLUMN_BOOL, b, NULL, 12), EVERYTHING_COPIES));
+  add (table, repeated (int_column ("k", RF_COLUMN_INT64, k, NULL, 12), EVERYTHING_COPIES));
+  column = repeated (int_column ("ts", RF_COLUMN_TIMESTAMP, ts, NULL, 12), EVERYTHING_COPIES);
   rf_column_set_role (column, RF_ROLE_TIMESTAMP);
   add (table, column);
-  column = int_column ("many", RF_COLUMN_INT64, many, NULL, 12);
+  column = repeated (int_column ("many", RF_COLUMN_INT64, many, NULL, 12), EVERYTHING_COPIES);
   rf_column_set_role (column, RF_ROLE_RUL);
   add (table, column);
-  add (table, double_column ("c", c, 12));
-  add (table, double_column ("m", m, 12));
+  add (table, repeated (double_column ("c", c, 12), EVERYTHING_COPIES));
+  add (table, repeated (double_column ("m", m, 12), EVERYTHING_COPIES));
   /* Bytes JSON strings cannot carry: NUL, invalid UTF-8. */
-  for (guint r = 0; r < 12; r++)
+  for (guint r = 0; r < 12 * EVERYTHING_COPIES; r++)
     {
       static const char *const raw[] = { "a\0b", "\xff\xfe", "plain" };
       static const gsize raw_len[] = { 3, 2, 5 };
@@ -974,8 +1175,16 @@ everything_table (void)
     }
   rf_column_set_unit (odd, "\xce\xbc" "m\"");
   rf_table_add_column (table, odd);
+  add (table, repeated (double_column ("levels", levels, 12), EVERYTHING_COPIES));
   return table;
 }
+
+/* everything_table's columns: x, s, b, k, ts, many, c, m, odd, levels. */
+static const RfTransformKind everything_kinds[] = {
+  RF_TRANSFORM_CONTINUOUS, RF_TRANSFORM_DISCRETE, RF_TRANSFORM_DISCRETE, RF_TRANSFORM_DISCRETE,
+  RF_TRANSFORM_CONTINUOUS, RF_TRANSFORM_CONTINUOUS, RF_TRANSFORM_CONSTANT,
+  RF_TRANSFORM_CONTINUOUS, RF_TRANSFORM_DISCRETE, RF_TRANSFORM_DISCRETE,
+};
 
 static void
 test_json_round_trip (void)
@@ -1021,8 +1230,10 @@ test_json_round_trip (void)
                         rf_transformer_get_column_modes (tf, c));
     }
   g_assert_cmpstr (rf_transformer_get_column_unit (tf, 8), ==, "\xce\xbc" "m\"");
-  g_assert_cmpint (rf_transformer_get_column_kind (tf, 6), ==, RF_TRANSFORM_CONSTANT);
-  g_assert_cmpint (rf_transformer_get_column_kind (tf, 8), ==, RF_TRANSFORM_DISCRETE);
+  g_assert_cmpuint (rf_transformer_get_n_columns (tf), ==, G_N_ELEMENTS (everything_kinds));
+  for (guint c = 0; c < G_N_ELEMENTS (everything_kinds); c++)
+    g_assert_cmpint (rf_transformer_get_column_kind (tf, c), ==, everything_kinds[c]);
+  g_assert_nonnull (strstr (json, "\"categories\":[0,0.30000000000000004,21.6,21.61]"));
   spans = rf_transformer_get_spans (tf, &n_spans);
   spans2 = rf_transformer_get_spans (back, &n_spans2);
   g_assert_cmpmem (spans, n_spans * sizeof (RfSpan), spans2, n_spans2 * sizeof (RfSpan));
@@ -1092,7 +1303,8 @@ test_json_damaged (void)
     { ",\"modes\":\\[[0-9,]*\\]", "", "field “modes”" },
     { "\"modes\":\\[[0-9]+", "\"modes\":[99", "field “modes”" },
     { "\"modes\":\\[", "\"modes\":[\"0\",", "field “modes”" },
-    { "\"kind\":\"continuous\"", "\"kind\":\"discrete\"", "field “type”" },
+    { "\"kind\":\"continuous\"", "\"kind\":\"discrete\"", "“x”), field “categories”" },
+    { "\"type\":\"string\"", "\"type\":\"timestamp\"", "“s”), field “type”" },
     { "\"kind\":\"continuous\"", "\"kind\":\"bogus\"", "field “kind”" },
     { "\"kind\":\"constant\"", "\"kind\":\"continuous\"", "“k”), field “min”" },
     { "\"type\":\"double\"", "\"type\":\"float\"", "field “type”" },
@@ -1258,6 +1470,9 @@ static void
 test_fd001 (void)
 {
   static const char *const constant[] = { "setting_3", "s_1", "s_5", "s_10", "s_16", "s_18", "s_19" };
+  /* Few levels, each on many rows: s_6 reads 21.61 or 21.60, s_17 13
+   * integers, setting_2 13 values from -0.0006 to 0.0006. */
+  static const char *const discrete[] = { "setting_2", "s_6", "s_17", NULL };
   g_autofree char *path = rf_test_shared_path ("corpus/real/train_FD001.csv");
   g_autoptr(RfTable) table = NULL;
   g_autoptr(RfTransformer) tf = NULL;
@@ -1268,7 +1483,7 @@ test_fd001 (void)
   g_autofree char *json2 = NULL;
   g_autoptr(GString) modes = g_string_new (NULL);
   gint64 t0, t1, t2;
-  guint n_constant = 0, dim;
+  guint n_constant = 0, n_discrete = 0, dim;
   gsize n_rows;
   gboolean ok;
 
@@ -1302,8 +1517,11 @@ test_fd001 (void)
           g_assert_cmpint (rf_transformer_get_column_kind (tf, c), ==, RF_TRANSFORM_CONSTANT);
           n_constant++;
         }
-      else if (g_strcmp0 (name, "s_17") == 0)
-        g_assert_cmpint (rf_transformer_get_column_kind (tf, c), ==, RF_TRANSFORM_DISCRETE);
+      else if (g_strv_contains (discrete, name))
+        {
+          g_assert_cmpint (rf_transformer_get_column_kind (tf, c), ==, RF_TRANSFORM_DISCRETE);
+          n_discrete++;
+        }
       else
         {
           g_assert_cmpint (rf_transformer_get_column_kind (tf, c), ==, RF_TRANSFORM_CONTINUOUS);
@@ -1311,12 +1529,15 @@ test_fd001 (void)
         }
     }
   g_assert_cmpuint (n_constant, ==, G_N_ELEMENTS (constant));
+  g_assert_cmpuint (n_discrete, ==, g_strv_length ((char **) discrete));
 
-  /* A constant column reproduces its value in every row. */
+  /* A constant column reproduces its value in every row, a discrete one
+   * its values bit for bit (-0.0 as 0.0). */
   {
     g_autoptr(RfTable) decoded = rf_transformer_decode (tf, out, n_rows, NULL, NULL, NULL);
     RfColumn *s1 = rf_table_find_column (decoded, "s_1");
     RfColumn *s18 = rf_table_find_column (decoded, "s_18");
+    gsize n_low = 0;
 
     g_assert_cmpint (s18->type, ==, RF_COLUMN_INT64);
     for (gsize r = 0; r < n_rows; r++)
@@ -1324,6 +1545,23 @@ test_fd001 (void)
         g_assert_cmpfloat (s1->values.f64[r], ==, 518.67);
         g_assert_cmpint (s18->values.i64[r], ==, 2388);
       }
+    for (guint d = 0; discrete[d] != NULL; d++)
+      {
+        RfColumn *real = rf_table_find_column (table, discrete[d]);
+        RfColumn *back_column = rf_table_find_column (decoded, discrete[d]);
+
+        g_assert_cmpint (back_column->type, ==, real->type);
+        g_assert_cmpuint (back_column->n_missing, ==, 0);
+        for (gsize r = 0; r < n_rows; r++)
+          if (real->type == RF_COLUMN_DOUBLE)
+            assert_same_bits (back_column->values.f64[r],
+                              real->values.f64[r] == 0.0 ? 0.0 : real->values.f64[r]);
+          else
+            g_assert_cmpint (back_column->values.i64[r], ==, real->values.i64[r]);
+      }
+    for (gsize r = 0; r < n_rows; r++)
+      n_low += rf_table_find_column (decoded, "s_6")->values.f64[r] == 21.6;
+    g_assert_cmpuint (n_low, ==, 406);
   }
 
   json = rf_transformer_to_json (tf);
@@ -1331,9 +1569,36 @@ test_fd001 (void)
   g_assert_no_error (error);
   json2 = rf_transformer_to_json (back);
   g_assert_cmpstr (json, ==, json2);
+  g_assert_nonnull (strstr (json, "\"categories\":[21.6,21.61],"));
+  g_assert_nonnull (strstr (json, "\"categories\":[-0.0006,-0.0005,-0.0004,-0.0003,-0.0002,"
+                                  "-0.0001,0,0.0001,0.0002,0.0003,0.0004,0.0005,0.0006],"));
 
-  g_test_message ("FD001: %u columns, %u constant, output dim %u, modes:%s",
-                  rf_transformer_get_n_columns (tf), n_constant, dim, modes->str);
+  /* Decoding speed as sampling uses it (learned-sigma noise on, one
+   * thread): the best of a few runs over the encoded rows. */
+  {
+    g_autofree float *sigmas = g_new (float, MAX (dim, 1));
+    gint64 best = G_MAXINT64;
+
+    for (guint j = 0; j < dim; j++)
+      sigmas[j] = 0.1f;
+    for (guint run = 0; run < 5; run++)
+      {
+        g_autoptr(RfTable) decoded = NULL;
+        RfRng rng;
+        gint64 start;
+
+        rf_rng_init (&rng, run);
+        start = g_get_monotonic_time ();
+        decoded = rf_transformer_decode (tf, out, n_rows, sigmas, &rng, NULL);
+        best = MIN (best, g_get_monotonic_time () - start);
+        g_assert_cmpuint (rf_table_get_n_rows (decoded), ==, n_rows);
+      }
+    g_test_message ("FD001: decode with noise %.0f rows/s (one thread, best of 5)",
+                    n_rows / (MAX (best, 1) / 1e6));
+  }
+
+  g_test_message ("FD001: %u columns, %u constant, %u discrete, output dim %u, modes:%s",
+                  rf_transformer_get_n_columns (tf), n_constant, n_discrete, dim, modes->str);
   g_test_message ("FD001: fit %.3f s + encode %.3f s = %.3f s (%u threads); JSON %" G_GSIZE_FORMAT
                   " bytes",
                   (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t2 - t0) / 1e6, g_get_num_processors (),
@@ -1522,6 +1787,7 @@ main (int   argc,
   g_test_add_func ("/rf/transformer/continuous/single-mode", test_single_mode);
   g_test_add_func ("/rf/transformer/discrete/round-trip", test_discrete);
   g_test_add_func ("/rf/transformer/discrete/levels", test_discrete_levels);
+  g_test_add_func ("/rf/transformer/discrete/doubles", test_discrete_doubles);
   g_test_add_func ("/rf/transformer/discrete/unseen", test_unseen_category);
   g_test_add_func ("/rf/transformer/constant/columns", test_constant);
   g_test_add_func ("/rf/transformer/constant/all", test_all_constant);

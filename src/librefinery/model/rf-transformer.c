@@ -228,15 +228,24 @@ is_present (const RfColumn *column,
   return column->type != RF_COLUMN_DOUBLE || !isnan (column->values.f64[row]);
 }
 
+/* The first largest entry (NaN never wins). Written as selects rather than
+ * a branch: in a one-hot span the winner is anywhere, which a branch
+ * predictor cannot guess, and decoding runs this for every span of every
+ * row. */
 static inline guint
 argmax (const float *v,
         guint        n)
 {
+  float best_value = v[0];
   guint best = 0;
 
   for (guint j = 1; j < n; j++)
-    if (v[j] > v[best])
-      best = j;
+    {
+      gboolean larger = v[j] > best_value;
+
+      best = larger ? j : best;
+      best_value = larger ? v[j] : best_value;
+    }
   return best;
 }
 
@@ -478,15 +487,6 @@ string_key_equal (gconstpointer a,
 }
 
 static int
-compare_int64 (const void *a,
-               const void *b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
-static int
 compare_string_key_indices (gconstpointer a,
                             gconstpointer b,
                             gpointer      user_data)
@@ -560,38 +560,127 @@ fit_strings (const RfColumn  *column,
   return TRUE;
 }
 
-/* Sorted distinct values of an int64 column when there are at most
- * max_levels of them: n_levels receives their number, or max_levels + 1
- * when there are more (the scan stops there). */
-static gint64 *
-int64_levels (const RfColumn *column,
-              guint           max_levels,
-              guint          *n_levels)
+/* What identifies a present value of an int64 or double column as a
+ * level: the integer, or the double's exact bits with -0.0 folded into 0.0
+ * (NaN never gets here: it is missing). */
+static inline guint64
+level_key (const RfColumn *column,
+           gsize           row)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
-  gint64 *levels;
-  GHashTableIter iter;
-  gpointer key;
-  guint n = 0;
+  if (column->type == RF_COLUMN_DOUBLE)
+    {
+      double x = no_negative_zero (column->values.f64[row]);
+      guint64 bits;
+
+      memcpy (&bits, &x, sizeof bits);
+      return bits;
+    }
+  return (guint64) column->values.i64[row];
+}
+
+static Value
+level_value (RfColumnType type,
+             guint64      key)
+{
+  Value value = { 0 };
+
+  if (type == RF_COLUMN_DOUBLE)
+    memcpy (&value.d, &key, sizeof value.d);
+  else
+    value.i = (gint64) key;
+  return value;
+}
+
+typedef struct
+{
+  RfColumnType   type;
+  const guint64 *keys;
+} LevelOrder;
+
+static int
+compare_level_indices (gconstpointer a,
+                       gconstpointer b,
+                       gpointer      user_data)
+{
+  const LevelOrder *order = user_data;
+  Value x = level_value (order->type, order->keys[*(const guint *) a]);
+  Value y = level_value (order->type, order->keys[*(const guint *) b]);
+
+  return compare_values (order->type, &x, &y);
+}
+
+/* When the present values of an int64 or double column take at most
+ * max_levels distinct values, makes them ct's categories (ascending, with
+ * their counts) and returns TRUE; returns FALSE as soon as one more shows
+ * up. */
+static gboolean
+fit_levels (const RfColumn  *column,
+            guint            max_levels,
+            ColumnTransform *ct)
+{
+  /* An open-addressing set kept under half full: slots hold a key's index
+   * plus one, 0 when empty. */
+  g_autofree guint *slots = NULL;
+  g_autofree guint64 *keys = NULL;
+  g_autofree gint64 *counts = NULL;
+  g_autofree guint *order = NULL;
+  LevelOrder level_order;
+  guint n_slots = 2, n = 0, last = 0;
+  guint64 last_key = 0;
+
+  if (max_levels == 0)
+    return FALSE;
+  while (n_slots < 2 * (max_levels + 1))
+    n_slots *= 2;
+  slots = g_new0 (guint, n_slots);
+  keys = g_new (guint64, max_levels);
+  counts = g_new0 (gint64, max_levels);
 
   for (gsize row = 0; row < column->n_rows; row++)
     {
-      if (!rf_column_is_valid (column, row))
+      guint64 key;
+      guint h;
+
+      if (!is_present (column, row))
         continue;
-      g_hash_table_add (seen, &column->values.i64[row]);
-      if (g_hash_table_size (seen) > max_levels)
+      key = level_key (column, row);
+      /* Sensor columns repeat a value for many rows in a row. */
+      if (last != 0 && key == last_key)
         {
-          *n_levels = max_levels + 1;
-          return NULL;
+          counts[last - 1]++;
+          continue;
         }
+      h = (guint) mix64 (key) & (n_slots - 1);
+      while (slots[h] != 0 && keys[slots[h] - 1] != key)
+        h = (h + 1) & (n_slots - 1);
+      if (slots[h] == 0)
+        {
+          if (n == max_levels)
+            return FALSE;
+          keys[n++] = key;
+          slots[h] = n;
+        }
+      last = slots[h];
+      last_key = key;
+      counts[last - 1]++;
     }
-  *n_levels = g_hash_table_size (seen);
-  levels = g_new (gint64, MAX (*n_levels, 1));
-  g_hash_table_iter_init (&iter, seen);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    levels[n++] = *(const gint64 *) key;
-  qsort (levels, n, sizeof (gint64), compare_int64);
-  return levels;
+
+  order = g_new (guint, MAX (n, 1));
+  for (guint c = 0; c < n; c++)
+    order[c] = c;
+  level_order.type = column->type;
+  level_order.keys = keys;
+  g_qsort_with_data (order, (gint) n, sizeof (guint), compare_level_indices, &level_order);
+
+  ct->n_categories = n;
+  ct->categories = g_new0 (Value, MAX (n, 1));
+  ct->counts = g_new0 (gint64, MAX (n, 1));
+  for (guint c = 0; c < n; c++)
+    {
+      ct->categories[c] = level_value (column->type, keys[order[c]]);
+      ct->counts[c] = counts[order[c]];
+    }
+  return TRUE;
 }
 
 static guint
@@ -804,38 +893,21 @@ fit_column (const RfColumn             *column,
       break;
 
     case RF_COLUMN_INT64:
-      if (options->max_discrete_levels > 0)
+    case RF_COLUMN_DOUBLE:
+      /* Few distinct values, each seen often on average: categories,
+       * reproduced exactly, where a mixture would smear them. The ratio
+       * keeps a tiny table, where every value is rare, continuous. */
+      if (fit_levels (column,
+                      (guint) MIN ((gsize) options->max_discrete_levels,
+                                   n_present / RF_TRANSFORMER_MIN_ROWS_PER_LEVEL),
+                      ct))
         {
-          guint n_levels;
-          g_autofree gint64 *levels = int64_levels (column, options->max_discrete_levels,
-                                                    &n_levels);
-
-          if (levels != NULL)
-            {
-              ct->kind = RF_TRANSFORM_DISCRETE;
-              ct->missing = n_present < column->n_rows;
-              ct->n_categories = n_levels;
-              ct->categories = g_new0 (Value, n_levels);
-              ct->counts = g_new0 (gint64, n_levels);
-              for (guint c = 0; c < n_levels; c++)
-                ct->categories[c].i = levels[c];
-              for (gsize row = 0; row < column->n_rows; row++)
-                {
-                  gboolean found;
-                  guint c;
-
-                  if (!rf_column_is_valid (column, row))
-                    continue;
-                  c = find_int64 (ct->categories, n_levels, column->values.i64[row], &found);
-                  g_assert (found);
-                  ct->counts[c]++;
-                }
-              break;
-            }
+          ct->kind = RF_TRANSFORM_DISCRETE;
+          ct->missing = n_present < column->n_rows;
+          break;
         }
       G_GNUC_FALLTHROUGH;
 
-    case RF_COLUMN_DOUBLE:
     case RF_COLUMN_TIMESTAMP:
     default:
       ct->kind = RF_TRANSFORM_CONTINUOUS;
@@ -1129,6 +1201,27 @@ find_category (const ColumnTransform *ct,
           if (c == 0)
             return (gint) mid;
           if (c < 0)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      return -1;
+    }
+
+  if (ct->type == RF_COLUMN_DOUBLE)
+    {
+      /* Any numeric source (timestamps as seconds) matches by value; -0.0
+       * equals the category 0. */
+      double x = numeric_value (source, row);
+
+      while (lo < hi)
+        {
+          guint mid = lo + (hi - lo) / 2;
+          double v = ct->categories[mid].d;
+
+          if (v == x)
+            return (gint) mid;
+          if (v < x)
             lo = mid + 1;
           else
             hi = mid;
@@ -1494,27 +1587,53 @@ rf_transformer_out_of_mode_share (const RfTransformer *transformer,
 /* ------------------------------------------------------------------------ */
 /* Decoding                                                                 */
 
+/* Appends values[index[i]] for each of the n rows, or a missing value
+ * where index[i] >= n_values. The type is looked at once per block, not
+ * once per value. */
 static void
-append_value (RfColumn    *column,
-              const Value *value)
+append_values (RfColumn    *column,
+               const Value *values,
+               guint        n_values,
+               const guint *index,
+               gsize        n)
 {
   switch (column->type)
     {
     case RF_COLUMN_DOUBLE:
-      rf_column_append_double (column, value->d);
+      for (gsize i = 0; i < n; i++)
+        if (index[i] < n_values)
+          rf_column_append_double (column, values[index[i]].d);
+        else
+          rf_column_append_null (column);
       break;
     case RF_COLUMN_INT64:
-      rf_column_append_int64 (column, value->i);
+      for (gsize i = 0; i < n; i++)
+        if (index[i] < n_values)
+          rf_column_append_int64 (column, values[index[i]].i);
+        else
+          rf_column_append_null (column);
       break;
     case RF_COLUMN_TIMESTAMP:
-      rf_column_append_timestamp (column, value->i);
+      for (gsize i = 0; i < n; i++)
+        if (index[i] < n_values)
+          rf_column_append_timestamp (column, values[index[i]].i);
+        else
+          rf_column_append_null (column);
       break;
     case RF_COLUMN_BOOL:
-      rf_column_append_bool (column, value->i != 0);
+      for (gsize i = 0; i < n; i++)
+        if (index[i] < n_values)
+          rf_column_append_bool (column, values[index[i]].i != 0);
+        else
+          rf_column_append_null (column);
       break;
     case RF_COLUMN_STRING:
     default:
-      rf_column_append_string (column, value->s, (gssize) value->len);
+      for (gsize i = 0; i < n; i++)
+        if (index[i] < n_values)
+          rf_column_append_string (column, values[index[i]].s, (gssize) values[index[i]].len);
+        else
+          rf_column_append_null (column);
       break;
     }
 }
@@ -1522,12 +1641,15 @@ append_value (RfColumn    *column,
 /* What decoding a continuous column may produce. */
 typedef struct
 {
-  gboolean clip;          /* to the training range */
-  gboolean has_range;     /* to [range_min, range_max] */
+  /* x is clamped to [clip_min, clip_max] (the training range), then to
+   * [range_min, range_max]; an absent limit is infinite. */
+  double   clip_min;
+  double   clip_max;
   double   range_min;
   double   range_max;
   double   scale;         /* column units per decoded unit (us per s) */
-  gint64   lo;            /* int64 and timestamp results: whole bounds */
+  gboolean whole_bounds;  /* int64 and timestamp results stay in [lo, hi] */
+  gint64   lo;
   gint64   hi;
 } Limits;
 
@@ -1537,27 +1659,33 @@ limits_init (Limits                *limits,
              const RfDecodeOptions *options,
              guint                  index)
 {
-  limits->clip = options->clip_to_training_range;
-  limits->has_range = options->range_min != NULL && options->range_max != NULL
-                      && !isnan (options->range_min[index])
-                      && !isnan (options->range_max[index]);
-  limits->range_min = limits->has_range ? options->range_min[index] : -INFINITY;
-  limits->range_max = limits->has_range ? options->range_max[index] : INFINITY;
+  gboolean clip = options->clip_to_training_range;
+  gboolean has_range = options->range_min != NULL && options->range_max != NULL
+                       && !isnan (options->range_min[index])
+                       && !isnan (options->range_max[index]);
+
+  limits->clip_min = clip ? ct->min : -INFINITY;
+  limits->clip_max = clip ? ct->max : INFINITY;
+  limits->range_min = has_range ? options->range_min[index] : -INFINITY;
+  limits->range_max = has_range ? options->range_max[index] : INFINITY;
   limits->scale = ct->type == RF_COLUMN_TIMESTAMP ? (double) G_USEC_PER_SEC : 1.0;
   limits->lo = G_MININT64;
   limits->hi = G_MAXINT64;
-  if (limits->clip)
+  if (clip)
     {
       limits->lo = double_to_int64 (ct->min * limits->scale);
       limits->hi = double_to_int64 (ct->max * limits->scale);
     }
-  if (limits->has_range)
+  if (has_range)
     {
       limits->lo = MAX (limits->lo, double_to_int64 (ceil (limits->range_min * limits->scale)));
       limits->hi = MIN (limits->hi, double_to_int64 (floor (limits->range_max * limits->scale)));
     }
+  limits->whole_bounds = (clip || has_range) && limits->lo <= limits->hi;
 }
 
+/* Rows [row0, row1) of a continuous column; noise (row1 - row0 standard
+ * normal draws, NULL for none) is scaled by the column's sigma. */
 static void
 decode_continuous (const ColumnTransform *ct,
                    const Limits          *limits,
@@ -1565,61 +1693,67 @@ decode_continuous (const ColumnTransform *ct,
                    gsize                  row0,
                    gsize                  row1,
                    guint                  stride,
-                   const float           *sigmas,
-                   RfRng                 *rng,
+                   const float           *noise,
+                   double                 sigma,
                    RfColumn              *column)
 {
+  double xs[DECODE_BLOCK_ROWS];
+  gboolean present[DECODE_BLOCK_ROWS];
+  const float *r = data + row0 * stride + ct->offset;
   guint n_modes = ct->n_modes;
+  gsize n = row1 - row0;
 
-  for (gsize row = row0; row < row1; row++)
+  g_assert (n <= DECODE_BLOCK_ROWS);
+  for (gsize i = 0; i < n; i++, r += stride)
     {
-      const float *r = data + row * stride + ct->offset;
       double v = r[0];
       double x;
       guint k;
 
-      /* Noise first: every row draws the same amount, missing or not. */
-      if (sigmas != NULL)
-        v += sigmas[ct->offset] * rf_rng_normal (rng);
-      if (ct->missing && argmax (r + 1 + n_modes, 2) == 1)
-        {
-          rf_column_append_null (column);
-          continue;
-        }
+      if (noise != NULL)
+        v += sigma * noise[i];
+      /* The (present, missing) span: missing only when it wins outright. */
+      present[i] = !ct->missing || !(r[2 + n_modes] > r[1 + n_modes]);
       if (isnan (v))
         v = 0.0;
       v = CLAMP (v, -1.0, 1.0);
       k = argmax (r + 1, n_modes);
       x = v * STD_MULTIPLIER * ct->mode_stds[k] + ct->mode_means[k];
-      if (limits->clip)
-        x = CLAMP (x, ct->min, ct->max);
-      if (limits->has_range)
-        {
-          x = MAX (x, limits->range_min);
-          x = MIN (x, limits->range_max);
-        }
+      x = MIN (MAX (x, limits->clip_min), limits->clip_max);
+      xs[i] = MIN (MAX (x, limits->range_min), limits->range_max);
+    }
 
-      switch (ct->type)
+  switch (ct->type)
+    {
+    case RF_COLUMN_INT64:
+    case RF_COLUMN_TIMESTAMP:
+      for (gsize i = 0; i < n; i++)
         {
-        case RF_COLUMN_INT64:
-        case RF_COLUMN_TIMESTAMP:
-          {
-            gint64 i = double_to_int64 (x * limits->scale);
+          gint64 value;
 
-            /* Rounding may step over a bound that is not a whole number. */
-            if ((limits->clip || limits->has_range) && limits->lo <= limits->hi)
-              i = CLAMP (i, limits->lo, limits->hi);
-            if (ct->type == RF_COLUMN_INT64)
-              rf_column_append_int64 (column, i);
-            else
-              rf_column_append_timestamp (column, i);
-          }
-          break;
-        case RF_COLUMN_DOUBLE:
-        default:
-          rf_column_append_double (column, x);
-          break;
+          if (!present[i])
+            {
+              rf_column_append_null (column);
+              continue;
+            }
+          value = double_to_int64 (xs[i] * limits->scale);
+          /* Rounding may step over a bound that is not a whole number. */
+          if (limits->whole_bounds)
+            value = CLAMP (value, limits->lo, limits->hi);
+          if (ct->type == RF_COLUMN_INT64)
+            rf_column_append_int64 (column, value);
+          else
+            rf_column_append_timestamp (column, value);
         }
+      break;
+    case RF_COLUMN_DOUBLE:
+    default:
+      for (gsize i = 0; i < n; i++)
+        if (present[i])
+          rf_column_append_double (column, xs[i]);
+        else
+          rf_column_append_null (column);
+      break;
     }
 }
 
@@ -1631,15 +1765,15 @@ decode_discrete (const ColumnTransform *ct,
                  guint                  stride,
                  RfColumn              *column)
 {
-  for (gsize row = row0; row < row1; row++)
-    {
-      guint c = argmax (data + row * stride + ct->offset, ct->dim);
+  guint index[DECODE_BLOCK_ROWS];
+  const float *r = data + row0 * stride + ct->offset;
+  gsize n = row1 - row0;
 
-      if (c >= ct->n_categories)
-        rf_column_append_null (column);
-      else
-        append_value (column, &ct->categories[c]);
-    }
+  g_assert (n <= DECODE_BLOCK_ROWS);
+  /* The missing entry, when there is one, is index n_categories. */
+  for (gsize i = 0; i < n; i++, r += stride)
+    index[i] = argmax (r, ct->dim);
+  append_values (column, ct->categories, ct->n_categories, index, n);
 }
 
 static void
@@ -1650,14 +1784,21 @@ decode_constant (const ColumnTransform *ct,
                  guint                  stride,
                  RfColumn              *column)
 {
-  for (gsize row = row0; row < row1; row++)
+  guint index[DECODE_BLOCK_ROWS] = { 0 };
+  gsize n = row1 - row0;
+
+  g_assert (n <= DECODE_BLOCK_ROWS);
+  /* Index 0 is the value, 1 missing; a column without values is all
+   * missing. Only a column with a missing indicator has encoded entries
+   * (data may be NULL otherwise). */
+  if (ct->missing)
     {
-      if (!ct->has_value
-          || (ct->missing && argmax (data + row * stride + ct->offset, 2) == 1))
-        rf_column_append_null (column);
-      else
-        append_value (column, &ct->value);
+      const float *r = data + row0 * stride + ct->offset;
+
+      for (gsize i = 0; i < n; i++, r += stride)
+        index[i] = r[1] > r[0] ? 1 : 0;
     }
+  append_values (column, &ct->value, ct->has_value ? 1 : 0, index, n);
 }
 
 RfTable *
@@ -1671,6 +1812,7 @@ rf_transformer_decode (const RfTransformer   *transformer,
   RfDecodeOptions defaults;
   g_autofree RfColumn **columns = NULL;
   g_autofree Limits *limits = NULL;
+  float noise[DECODE_BLOCK_ROWS];
   RfTable *table;
   guint n_columns, stride;
 
@@ -1699,7 +1841,10 @@ rf_transformer_decode (const RfTransformer   *transformer,
     }
 
   /* Blocks of rows, every column of a block in turn: the block's encoded
-   * rows stay in cache while each column picks its entries out of them. */
+   * rows stay in cache while each column picks its entries out of them.
+   * The noise is drawn in that order too, a block's worth per continuous
+   * column, every row drawing whether missing or not: the values depend
+   * on rng and n_rows only. */
   for (gsize row0 = 0; row0 < n_rows; row0 += DECODE_BLOCK_ROWS)
     {
       gsize row1 = MIN (row0 + DECODE_BLOCK_ROWS, n_rows);
@@ -1711,8 +1856,11 @@ rf_transformer_decode (const RfTransformer   *transformer,
           switch (ct->kind)
             {
             case RF_TRANSFORM_CONTINUOUS:
-              decode_continuous (ct, &limits[i], data, row0, row1, stride, sigmas, rng,
-                                 columns[i]);
+              if (sigmas != NULL)
+                rf_rng_normal_fill_f (rng, noise, row1 - row0);
+              decode_continuous (ct, &limits[i], data, row0, row1, stride,
+                                 sigmas != NULL ? noise : NULL,
+                                 sigmas != NULL ? sigmas[ct->offset] : 0.0, columns[i]);
               break;
             case RF_TRANSFORM_DISCRETE:
               decode_discrete (ct, data, row0, row1, stride, columns[i]);
@@ -2030,7 +2178,11 @@ read_value (JsonNode     *node,
   switch (type)
     {
     case RF_COLUMN_DOUBLE:
-      return read_double (node, &value->d);
+      /* -0 reads as 0: categories and constants are never negative zero. */
+      if (!read_double (node, &value->d))
+        return FALSE;
+      value->d = no_negative_zero (value->d);
+      return TRUE;
     case RF_COLUMN_INT64:
     case RF_COLUMN_TIMESTAMP:
       if (!node_is_value (node, G_TYPE_INT64))
@@ -2159,7 +2311,8 @@ load_discrete (const Where     *where,
   JsonNode *node;
   JsonArray *array;
 
-  if (ct->type != RF_COLUMN_STRING && ct->type != RF_COLUMN_BOOL && ct->type != RF_COLUMN_INT64)
+  if (ct->type != RF_COLUMN_STRING && ct->type != RF_COLUMN_BOOL && ct->type != RF_COLUMN_INT64
+      && ct->type != RF_COLUMN_DOUBLE)
     return load_fail (where, "type", "a discrete column cannot be of type %s",
                       rf_column_type_to_string (ct->type));
 

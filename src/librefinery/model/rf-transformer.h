@@ -3,17 +3,24 @@
  * Fitting looks at every column of a table once and decides how the network
  * sees it (one RfColumnTransform per column, in table order):
  *
- *   CONTINUOUS  double, timestamp (as seconds) and int64 columns with many
- *               distinct values: a variational Bayesian Gaussian mixture
- *               (rf-bgm) finds the column's modes; a value x becomes the
- *               scalar (x - mu_k) / (4 sigma_k) clipped to +-0.99 (a TANH span
- *               of width 1) followed by a one-hot of the mode k (a SOFTMAX
- *               span, one entry per active mode), k drawn from the posterior
- *               responsibilities with the encode seed.
- *   DISCRETE    strings, bools and int64 columns with at most
- *               options->max_discrete_levels distinct values: a one-hot
- *               SOFTMAX span over the categories seen (missing is a category
- *               of its own when the column has missing values).
+ *   CONTINUOUS  timestamp (as seconds) columns, and double and int64
+ *               columns that are not DISCRETE: a variational Bayesian
+ *               Gaussian mixture (rf-bgm) finds the column's modes; a value
+ *               x becomes the scalar (x - mu_k) / (4 sigma_k) clipped to
+ *               +-0.99 (a TANH span of width 1) followed by a one-hot of the
+ *               mode k (a SOFTMAX span, one entry per active mode), k drawn
+ *               from the posterior responsibilities with the encode seed.
+ *   DISCRETE    strings, bools, and numeric (int64 and double) columns with
+ *               few levels: their present values take at most
+ *               options->max_discrete_levels distinct values AND at most one
+ *               per RF_TRANSFORMER_MIN_ROWS_PER_LEVEL present values
+ *               (n_distinct * 10 <= n_present, so that a small table stays
+ *               continuous). A one-hot SOFTMAX span over the categories seen
+ *               (missing is a category of its own when the column has
+ *               missing values). Doubles are compared by their exact bits,
+ *               -0.0 counting as 0.0, and decode (and survive the JSON) bit
+ *               for bit: a sensor that reads 21.61 or 21.60 comes back as
+ *               exactly those two values, not a smear between them.
  *   CONSTANT    a column whose present values are all equal (or that has no
  *               present value): not modelled, reproduced exactly.
  *
@@ -69,11 +76,16 @@ typedef enum
  * one-hot span would dwarf the rest of the network. */
 #define RF_TRANSFORMER_MAX_CATEGORIES 1000
 
+/* A numeric column is DISCRETE only when it has at least this many present
+ * values per distinct value (see above). */
+#define RF_TRANSFORMER_MIN_ROWS_PER_LEVEL 10
+
 typedef struct
 {
-  /* int64 columns with at most this many distinct values are DISCRETE
-   * (default 30, at most RF_TRANSFORMER_MAX_CATEGORIES); 0 makes every
-   * int64 column CONTINUOUS. */
+  /* int64 and double columns with at most this many distinct values (and
+   * at least RF_TRANSFORMER_MIN_ROWS_PER_LEVEL present values per distinct
+   * value) are DISCRETE (default 30, at most RF_TRANSFORMER_MAX_CATEGORIES);
+   * 0 makes every int64 and double column CONTINUOUS. */
   guint  max_discrete_levels;
   /* Mixture components per continuous column, 1..RF_BGM_MAX_COMPONENTS
    * (default 10), and the weight above which a component is a mode
@@ -175,9 +187,10 @@ gboolean        rf_transformer_out_of_mode_share (const RfTransformer   *transfo
 /* Decodes n_rows encoded rows (data: n_rows x output_dim, the network's tanh
  * outputs) into a new table with the fitted schema. sigmas (output_dim
  * entries, the learned per-output sigma) add N(0, sigma) noise to every TANH
- * scalar before the inverse, drawn from rng; NULL adds none. options may be
- * NULL (defaults). Thread-safe: callers decode blocks in parallel, each with
- * its own rng, and join the blocks. */
+ * scalar before the inverse, drawn from rng (ziggurat draws in a fixed
+ * order: the result depends on data, n_rows, sigmas and rng's state only);
+ * NULL adds none. options may be NULL (defaults). Thread-safe: callers
+ * decode blocks in parallel, each with its own rng, and join the blocks. */
 RfTable        *rf_transformer_decode           (const RfTransformer    *transformer,
                                                  const float            *data,
                                                  gsize                   n_rows,
