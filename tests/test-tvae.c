@@ -607,8 +607,9 @@ test_generate_draws_categories (void)
       rf_tvae_generate (tvae, &rng, n, cases[k].temperature, out);
       for (gsize r = 0; r < n; r++)
         {
-          g_assert_cmpfloat (out[r * SMALL_DIM + 0], ==, tanhf (0.5f));
-          g_assert_cmpfloat (out[r * SMALL_DIM + 4], ==, tanhf (-0.25f));
+          /* The fast tanh stays within a few float roundings of tanhf. */
+          g_assert_cmpfloat_with_epsilon (out[r * SMALL_DIM + 0], tanhf (0.5f), 3e-7);
+          g_assert_cmpfloat_with_epsilon (out[r * SMALL_DIM + 4], tanhf (-0.25f), 3e-7);
           for (guint c = 1; c < SMALL_DIM; c++)
             counts[c] += out[r * SMALL_DIM + c] == 1.0f;
         }

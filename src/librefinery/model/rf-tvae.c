@@ -240,13 +240,13 @@ rf_tvae_new (const RfTvaeArch *arch,
     return NULL;
   for (guint s = 0; s < n_spans; s++)
     {
-      if (spans[s].offset != dim || spans[s].dim == 0 ||
+      if (spans[s].offset != dim || spans[s].dim == 0 || spans[s].dim > RF_TVAE_MAX_SPAN_DIM ||
           (spans[s].kind != RF_SPAN_TANH && spans[s].kind != RF_SPAN_SOFTMAX))
         {
           g_set_error (error, RF_ERROR, RF_ERROR_INVALID,
                        "Encoded layout is inconsistent at span %u (offset %u, width %u, expected "
-                       "offset %u): the spans must tile the encoded vector in order",
-                       s, spans[s].offset, spans[s].dim, dim);
+                       "offset %u): the spans must tile the encoded vector in order, each 1 to %d wide",
+                       s, spans[s].offset, spans[s].dim, dim, RF_TVAE_MAX_SPAN_DIM);
           return NULL;
         }
       dim += spans[s].dim;
@@ -754,6 +754,42 @@ rf_tvae_evaluate (const RfTvae *tvae,
 /* Small enough for the chunk's activations to stay in the L2 cache. */
 #define GENERATE_CHUNK 256
 
+/* Four floats at a time with GCC's vector extensions: plain SSE2 code on
+ * any x86-64, and the same arithmetic (so the same draws) everywhere. */
+typedef float  v4sf __attribute__ ((vector_size (16)));
+typedef gint32 v4si __attribute__ ((vector_size (16)));
+
+/* e^x for x in [-87, 0], within 1e-4 relative: 2^(x log2 e) split into an
+ * exponent and a fraction whose power of two comes from its Taylor series.
+ * Sampling probabilities need no more, and four at a time it costs a
+ * fraction of four expf calls. */
+static inline v4sf
+exp_approx4 (v4sf x)
+{
+  v4sf t = x * 1.44269504f;
+  v4si whole = __builtin_convertvector (t, v4si);
+  v4sf f, p;
+
+  /* Truncation rounds negative numbers up: step down where it did (a true
+   * comparison is -1). */
+  whole += (v4si) (t < __builtin_convertvector (whole, v4sf));
+  f = t - __builtin_convertvector (whole, v4sf);
+  p = 1.0f + f * (0.693147181f + f * (0.240226507f + f * (0.0555041087f +
+      f * (0.00961812911f + f * 0.00133335581f))));
+  return (v4sf) ((v4si) p + (whole << 23));
+}
+
+/* tanh through one exponential: tanh |x| = 1 - 2 / (e^(2|x|) + 1), within
+ * a few float roundings (absolute) of tanhf and about four times faster;
+ * the decoder's scalars need no more. */
+static inline float
+tanh_fast (float x)
+{
+  float a = fminf (fabsf (x), 9.0f);
+  float t = 1.0f - 2.0f / (expf (2.0f * a) + 1.0f);
+  return copysignf (t, x);
+}
+
 /* Replaces the logits of a one-hot span by a one-hot drawn from
  * softmax (logits / temperature); temperature 0 takes the argmax.
  *
@@ -775,24 +811,57 @@ sample_category (float  *logits,
                  float   temperature,
                  RfRng  *rng)
 {
-  float max = logits[0], sum = 0.0f, u;
+  float max = logits[0], sum = 0.0f, u, inv_temperature;
   guint pick = 0;
+  float second = -INFINITY;
 
   for (guint j = 1; j < dim; j++)
     if (logits[j] > max)
       {
+        second = max;
         max = logits[j];
         pick = j;
       }
+    else if (logits[j] > second)
+      second = logits[j];
   if (temperature <= 0.0f)
     goto done;
+  inv_temperature = 1.0f / temperature;
+  /* A trained network is mostly sure: when even the runner-up is below
+   * the cut-off, the draw is the argmax, without an exponential. */
+  if ((second - max) * inv_temperature <= -20.7f)
+    goto done;
 
-  pick = dim - 1;
-  for (guint j = 0; j < dim; j++)
-    {
-      logits[j] = expf ((logits[j] - max) / temperature);
-      sum += logits[j];
-    }
+  /* Entries less likely than 1e-9 times the likeliest (a logit gap of
+   * 20.7 temperatures) count as 0. The exponentials go four at a time over
+   * a copy padded with logits far below the cut-off. Rounding that leaves
+   * u past the end falls back on the likeliest entry (pick, the argmax). */
+  {
+    float padded[RF_TVAE_MAX_SPAN_DIM + 4];
+    v4sf acc = { 0.0f, 0.0f, 0.0f, 0.0f };
+    guint n4 = (dim + 3) & ~3u;
+
+    g_assert (dim <= RF_TVAE_MAX_SPAN_DIM);
+    memcpy (padded, logits, dim * sizeof (float));
+    for (guint j = dim; j < n4; j++)
+      padded[j] = max - 100.0f * temperature;
+    for (guint j = 0; j < n4; j += 4)
+      {
+        v4sf l, gap, e;
+        v4si keep, low;
+
+        memcpy (&l, padded + j, sizeof l);
+        gap = (l - max) * inv_temperature;
+        keep = gap > -20.7f;
+        low = gap < -87.0f;
+        gap = (v4sf) (((v4si) gap & ~low) | ((v4si) (gap * 0.0f - 87.0f) & low));
+        e = (v4sf) ((v4si) exp_approx4 (gap) & keep);
+        memcpy (padded + j, &e, sizeof e);
+        acc += e;
+      }
+    sum = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    memcpy (logits, padded, dim * sizeof (float));
+  }
   u = rf_rng_uniform_f (rng) * sum;
   for (guint j = 0; j < dim; j++)
     {
@@ -846,7 +915,7 @@ rf_tvae_generate (const RfTvae *tvae,
 
               if (span->kind == RF_SPAN_TANH)
                 for (guint c = span->offset; c < span->offset + span->dim; c++)
-                  row[c] = tanhf (row[c]);
+                  row[c] = tanh_fast (row[c]);
               else
                 sample_category (row + span->offset, span->dim, (float) category_temperature, rng);
             }

@@ -35,6 +35,8 @@ G_BEGIN_DECLS
 
 #define RF_TVAE_MAX_HIDDEN 4
 #define RF_TVAE_SHARDS 2
+/* The widest one-hot span rf_tvae_new accepts. */
+#define RF_TVAE_MAX_SPAN_DIM 4096
 
 typedef struct
 {
