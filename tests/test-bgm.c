@@ -434,6 +434,140 @@ test_responsibilities (void)
     }
 }
 
+/* ------------------------------------------------------------------------ */
+/* Pinned results                                                           */
+
+/* Fits computed by the first implementation (one libm exp per value and
+ * component, one pass over every value), kept so that faster ones can be
+ * checked against it. Equal within PIN_TOLERANCE relative, not bit for
+ * bit: a one-ulp change in a single exp moves a 100-iteration fit by up to
+ * ~1e-10 relative (and libm's own exp differs between CPUs). */
+#define PIN_TOLERANCE 1e-9
+
+typedef struct
+{
+  guint    n_components;
+  guint    n_iter;
+  gboolean converged;
+  double   lower_bound;
+  /* per component: weight, mean, std, log offset */
+  double   components[RF_BGM_MAX_COMPONENTS][4];
+} Pinned;
+
+static void
+assert_close (double      value,
+              double      expected,
+              const char *what,
+              guint       c)
+{
+  double scale = MAX (fabs (expected), 1e-300);
+
+  if (fabs (value - expected) > PIN_TOLERANCE * scale)
+    g_test_message ("%s of component %u: %.17g, pinned %.17g (relative difference %.3g)",
+                    what, c, value, expected, fabs (value - expected) / scale);
+  g_assert_cmpfloat_with_epsilon (value, expected, PIN_TOLERANCE * scale);
+}
+
+static void
+assert_pinned (const RfBgm  *bgm,
+               const Pinned *pinned)
+{
+  g_assert_cmpuint (bgm->n_components, ==, pinned->n_components);
+  g_assert_cmpuint (bgm->n_iter, ==, pinned->n_iter);
+  g_assert_cmpint (bgm->converged, ==, pinned->converged);
+  assert_close (bgm->lower_bound, pinned->lower_bound, "lower bound", 0);
+  for (guint c = 0; c < pinned->n_components; c++)
+    {
+      assert_close (bgm->weights[c], pinned->components[c][0], "weight", c);
+      assert_close (bgm->means[c], pinned->components[c][1], "mean", c);
+      assert_close (bgm->stds[c], pinned->components[c][2], "std", c);
+      assert_close (bgm->log_offsets[c], pinned->components[c][3], "log offset", c);
+      g_assert_cmpint (bgm->active[c], ==, pinned->components[c][0] > RF_BGM_WEIGHT_THRESHOLD);
+    }
+}
+
+/* C-MAPSS FD001's s_2: 20,631 values, 310 distinct (two decimals); ten
+ * components do not converge in 100 iterations. */
+static void
+test_pinned_fd001 (void)
+{
+  static const Pinned pinned = {
+    10, 100, FALSE, 4089.511890999629,
+    {
+      { 0.054565505657444002, 641.89708579049068, 0.25151899696782831, -2.448363538279815 },
+      { 0.11927311906557708, 642.0882678904569, 0.17646446170102101, -1.3112274300744571 },
+      { 0.14714154281692893, 642.31201746415968, 0.1450076638771382, -0.90480001821056977 },
+      { 0.16029464516456476, 642.52037433272085, 0.12714645879568118, -0.68769383621009439 },
+      { 0.14429637533320439, 642.71609238318752, 0.13367177645232278, -0.84293610823468645 },
+      { 0.12179169884468273, 642.89256565338849, 0.13350324821996651, -1.0113247157466576 },
+      { 0.10028812266268655, 643.12818712016519, 0.15901651943044406, -1.3805997703298103 },
+      { 0.070241846127539712, 643.33929497568931, 0.24521027811456886, -2.1701205286979088 },
+      { 0.060934124749576254, 643.55167275185772, 0.29760873955623096, -2.5060924186898346 },
+      { 0.021173019577795559, 643.54332036435585, 0.34548519114509435, -3.7145613477410095 },
+    },
+  };
+  g_autofree char *path = rf_test_shared_path ("corpus/real/train_FD001.csv");
+  g_autoptr(RfTable) table = NULL;
+  g_autoptr(GError) error = NULL;
+  RfColumn *column;
+  RfBgm bgm;
+  gint64 start;
+
+  if (path == NULL)
+    return;
+  table = rf_read_file (path, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  column = rf_table_find_column (table, "s_2");
+  g_assert_nonnull (column);
+  g_assert_cmpint (column->type, ==, RF_COLUMN_DOUBLE);
+  g_assert_cmpuint (column->n_rows, ==, 20631);
+
+  start = g_get_monotonic_time ();
+  g_assert_true (rf_bgm_fit (&bgm, column->values.f64, column->n_rows, 10, 42, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("FD001 s_2: fit of %" G_GSIZE_FORMAT " values in %.1f ms",
+                  column->n_rows, (g_get_monotonic_time () - start) / 1000.0);
+  assert_pinned (&bgm, &pinned);
+}
+
+/* All values distinct, an odd number of them: 100 iterations with ten
+ * components (one of them all but dead), convergence in 5 with three. */
+static void
+test_pinned_mixture (void)
+{
+  static const Pinned pinned_10 = {
+    10, 100, FALSE, -7155.0322011748194,
+    {
+      { 0.00028220009495174327, 1.5094119202425602, 4.8966060221990979, -11.856429825859818 },
+      { 0.19536216343313548, -5.0063410571997666, 1.0207267514251419, -2.5737886096710021 },
+      { 0.00028196408022194996, 1.5093828531007965, 4.8966028478326864, -11.857760180875232 },
+      { 0.32771896478049334, -0.017250602720911973, 0.48605755249232196, -1.3139237707584699 },
+      { 0.16681224814108042, -0.007536636718485942, 0.57116306079659251, -2.1514406242776576 },
+      { 0.00028127765134143264, 1.5092988282575324, 4.896593678192021, -11.861629022312082 },
+      { 0.060469801856590955, 7.7579066655517614, 2.1940283929215103, -4.5151396104078199 },
+      { 0.13690579542411468, 7.9389194155105729, 1.850063950734145, -3.524705824055784 },
+      { 0.1118853858113395, 8.1225422790310997, 2.0336033631634862, -3.8215983088227752 },
+      { 1.9872673059638584e-07, 1.4876993419790108, 4.8943914600588601, -1012.7419084859984 },
+    },
+  };
+  static const Pinned pinned_3 = {
+    3, 5, TRUE, -7048.1451201526952,
+    {
+      { 0.19557368633872971, -5.004467963741174, 1.0236531157132038, -2.575568139603007 },
+      { 0.49459593127506668, -0.014244853827995542, 0.50526946557280128, -0.94079575728656106 },
+      { 0.30983038238620364, 7.9781533883584617, 1.9720107985597986, -2.7705901496027043 },
+    },
+  };
+  const Mixture mix = { 3, { 0.2, 0.5, 0.3 }, { -5.0, 0.0, 8.0 }, { 1.0, 0.5, 2.0 } };
+  g_autofree double *x = sample_mixture (&mix, 5001, 7);
+  RfBgm bgm;
+
+  g_assert_true (rf_bgm_fit (&bgm, x, 5001, 10, 99, NULL, NULL));
+  assert_pinned (&bgm, &pinned_10);
+  g_assert_true (rf_bgm_fit (&bgm, x, 5001, 3, 99, NULL, NULL));
+  assert_pinned (&bgm, &pinned_3);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -450,6 +584,8 @@ main (int    argc,
   g_test_add_func ("/rf/bgm/errors", test_errors);
   g_test_add_func ("/rf/bgm/cancelled", test_cancelled);
   g_test_add_func ("/rf/bgm/responsibilities", test_responsibilities);
+  g_test_add_func ("/rf/bgm/pinned-fd001", test_pinned_fd001);
+  g_test_add_func ("/rf/bgm/pinned-mixture", test_pinned_mixture);
 
   return g_test_run ();
 }
