@@ -261,10 +261,15 @@ on_epoch_done (const RfEpochReport *report,
                gpointer             user_data)
 {
   EpochContext *context = user_data;
-  RfModelEpoch entry = { *report, context->model->generation };
+  RfModelEpoch entry;
   g_autoptr(GString) message = g_string_new (NULL);
   char loss[G_ASCII_DTOSTR_BUF_SIZE];
 
+  /* memset, not an initialiser: the padding too must be zero, so that two
+   * histories compare equal byte for byte. */
+  memset (&entry, 0, sizeof entry);
+  entry.report = *report;
+  entry.generation = context->model->generation;
   g_array_append_val (context->model->history, entry);
   context->seconds += report->seconds;
 
@@ -1624,9 +1629,10 @@ read_training (Reader        *reader,
   for (guint i = 0; i < json_array_get_length (history); i++)
     {
       JsonNode *node = json_array_get_element (history, i);
-      RfModelEpoch e = { { 0 }, 0 };
+      RfModelEpoch e;
       char where[64];
 
+      memset (&e, 0, sizeof e);   /* padding included, as on_epoch_done */
       g_snprintf (where, sizeof where, "training.history[%u]", i);
       if (!JSON_NODE_HOLDS_OBJECT (node))
         return damaged (reader, "%s must be an object", where);
