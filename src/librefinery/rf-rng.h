@@ -41,8 +41,8 @@ guint64  rf_rng_below       (RfRng        *rng,
 /* Standard normal N(0, 1) (Marsaglia's polar method). */
 double   rf_rng_normal      (RfRng        *rng);
 /* Fills out with n standard normal floats (the ziggurat method of Marsaglia
- * and Tsang, 128 layers; one 64-bit draw per value except in the rare
- * wedge and tail cases). Several times faster than rf_rng_normal: the model
+ * and Tsang, 128 layers; one 64-bit draw per two values except in the
+ * rare wedge and tail cases). Several times faster than rf_rng_normal: the model
  * draws millions of latent values per epoch. */
 void     rf_rng_normal_fill_f (RfRng      *rng,
                                float      *out,
