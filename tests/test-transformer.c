@@ -1466,6 +1466,57 @@ test_unseen_category (void)
 /* ------------------------------------------------------------------------ */
 /* FD001                                                                    */
 
+/* Decoded doubles are rounded to the training values' decimal places, and
+ * not at all when those need more than RF_TRANSFORMER_MAX_DECIMALS. */
+static void
+test_decimals (void)
+{
+  g_autoptr(RfTable) table = rf_table_new ();
+  g_autoptr(RfColumn) short_values = rf_column_new ("short", RF_COLUMN_DOUBLE);
+  g_autoptr(RfColumn) long_values = rf_column_new ("long", RF_COLUMN_DOUBLE);
+  g_autoptr(RfTransformer) tf = NULL;
+  g_autoptr(RfTable) decoded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree float *out = NULL;
+  g_autofree char *json = NULL;
+  RfRng rng;
+  const gsize n = 500;
+
+  rf_rng_init (&rng, 3);
+  for (gsize i = 0; i < n; i++)
+    {
+      /* 3 decimals at most (some rows need fewer), as a parser reads them
+       * (the double nearest to the decimal), and arbitrary doubles. */
+      rf_column_append_double (short_values, round ((rf_rng_normal (&rng) + 50.0) * 1000.0) / 1000.0);
+      rf_column_append_double (long_values, rf_rng_normal (&rng) / 3.0);
+    }
+  rf_table_add_column (table, short_values);
+  rf_table_add_column (table, long_values);
+  tf = rf_transformer_fit (table, NULL, 5, NULL, NULL, &error);
+  g_assert_no_error (error);
+  json = rf_transformer_to_json (tf);
+  g_assert_nonnull (strstr (json, "\"name\":\"short\""));
+  g_assert_nonnull (strstr (json, "\"decimals\":3,"));
+  g_assert_nonnull (strstr (json, "\"decimals\":-1,"));
+
+  out = g_new (float, n * rf_transformer_get_output_dim (tf));
+  g_assert_true (rf_transformer_encode (tf, table, 6, out, NULL, NULL, &error));
+  g_assert_no_error (error);
+  rf_rng_init (&rng, 7);
+  decoded = rf_transformer_decode (tf, out, n, NULL, &rng, NULL);
+  for (gsize i = 0; i < n; i++)
+    {
+      double x = rf_table_get_column (decoded, 0)->values.f64[i];
+      double y = rf_table_get_column (decoded, 1)->values.f64[i];
+
+      g_assert_cmpfloat (round (x * 1000.0) / 1000.0, ==, x);
+      /* Close to the original (mode-specific normalisation inverts) and
+       * never rounded, though the float scalar moves it a little. */
+      g_assert_cmpfloat_with_epsilon (x, short_values->values.f64[i], 0.0015);
+      g_assert_cmpfloat_with_epsilon (y, long_values->values.f64[i], 1e-5);
+    }
+}
+
 static void
 test_fd001 (void)
 {
@@ -1562,6 +1613,22 @@ test_fd001 (void)
     for (gsize r = 0; r < n_rows; r++)
       n_low += rf_table_find_column (decoded, "s_6")->values.f64[r] == 21.6;
     g_assert_cmpuint (n_low, ==, 406);
+
+    /* Decoded doubles keep the data's decimals: s_2 has 2, setting_1 4. */
+    {
+      RfColumn *s2 = rf_table_find_column (decoded, "s_2");
+      RfColumn *setting1 = rf_table_find_column (decoded, "setting_1");
+      gsize s2_fractional = 0;
+
+      for (gsize r = 0; r < n_rows; r++)
+        {
+          g_assert_cmpfloat (round (s2->values.f64[r] * 100.0) / 100.0, ==, s2->values.f64[r]);
+          g_assert_cmpfloat (round (setting1->values.f64[r] * 1e4) / 1e4, ==, setting1->values.f64[r]);
+          s2_fractional += round (s2->values.f64[r] * 10.0) / 10.0 != s2->values.f64[r];
+        }
+      /* ... and use them: most values need the second place. */
+      g_assert_cmpuint (s2_fractional, >, n_rows / 2);
+    }
   }
 
   json = rf_transformer_to_json (tf);
@@ -1800,6 +1867,7 @@ main (int   argc,
   g_test_add_func ("/rf/transformer/json/damaged", test_json_damaged);
   g_test_add_func ("/rf/transformer/out-of-mode", test_out_of_mode);
   g_test_add_func ("/rf/transformer/fd001", test_fd001);
+  g_test_add_func ("/rf/transformer/decimals", test_decimals);
   g_test_add_func ("/rf/transformer/errors/empty", test_errors_empty);
   g_test_add_func ("/rf/transformer/errors/infinite", test_errors_infinite);
   g_test_add_func ("/rf/transformer/errors/columns", test_errors_columns);

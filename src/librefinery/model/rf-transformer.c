@@ -70,6 +70,10 @@ typedef struct
   guint           heaviest;       /* index into modes[] */
   double          min;
   double          max;
+  /* DOUBLE columns: the decimal places no training value exceeds, to which
+   * decoded values are rounded; -1 when some value needs more than
+   * RF_TRANSFORMER_MAX_DECIMALS (or for other types): no rounding. */
+  int             decimals;
 
   /* DISCRETE: categories in ascending order (bytes for strings). */
   guint           n_categories;
@@ -704,6 +708,34 @@ find_int64 (const Value *categories,
   return lo;
 }
 
+/* 10^d for d in 0..RF_TRANSFORMER_MAX_DECIMALS, exact in a double. */
+static const double powers_of_ten[RF_TRANSFORMER_MAX_DECIMALS + 1] = {
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+};
+
+/* The fewest decimal places that write every present value of a DOUBLE
+ * column exactly (x == round (x 10^d) / 10^d), or -1 beyond
+ * RF_TRANSFORMER_MAX_DECIMALS. Sensor exports carry a fixed precision
+ * (FD001: 2 to 4 places); synthetic values rounded to it look like the
+ * data and write a third as many digits. */
+static int
+column_decimals (const RfColumn *column)
+{
+  int d = 0;
+
+  for (gsize row = 0; row < column->n_rows; row++)
+    {
+      double x = column->values.f64[row];
+
+      if (!rf_column_is_valid (column, row))
+        continue;
+      while (round (x * powers_of_ten[d]) / powers_of_ten[d] != x)
+        if (++d > RF_TRANSFORMER_MAX_DECIMALS)
+          return -1;
+    }
+  return d;
+}
+
 static gboolean
 fit_continuous (const RfColumn             *column,
                 guint                       index,
@@ -914,6 +946,7 @@ fit_column (const RfColumn             *column,
       ct->missing = n_present < column->n_rows;
       ct->min = no_negative_zero (min);
       ct->max = no_negative_zero (max);
+      ct->decimals = column->type == RF_COLUMN_DOUBLE ? column_decimals (column) : -1;
       if (!fit_continuous (column, index, n_present, options, seed, ct, cancellable, error))
         return FALSE;
       break;
@@ -1748,6 +1781,14 @@ decode_continuous (const ColumnTransform *ct,
       break;
     case RF_COLUMN_DOUBLE:
     default:
+      if (ct->decimals >= 0)
+        {
+          double p = powers_of_ten[ct->decimals];
+          /* Rounding stays within the training range, whose ends have
+           * these decimals too; a caller's range may have more. */
+          for (gsize i = 0; i < n; i++)
+            xs[i] = MIN (MAX (round (xs[i] * p) / p, limits->range_min), limits->range_max);
+        }
       for (gsize i = 0; i < n; i++)
         if (present[i])
           rf_column_append_double (column, xs[i]);
@@ -1990,6 +2031,7 @@ append_json_column (GString               *out,
       append_json_double (out, ct->min);
       g_string_append (out, ",\"max\":");
       append_json_double (out, ct->max);
+      g_string_append_printf (out, ",\"decimals\":%d", ct->decimals);
       append_json_doubles (out, "weights", ct->bgm.weights, ct->bgm.n_components);
       append_json_doubles (out, "means", ct->bgm.means, ct->bgm.n_components);
       append_json_doubles (out, "stds", ct->bgm.stds, ct->bgm.n_components);
@@ -2245,6 +2287,18 @@ load_continuous (const Where     *where,
     return load_fail (where, "max", "missing or not a finite number");
   if (!(ct->min < ct->max))
     return load_fail (where, "max", "not above min");
+  /* "decimals" came after version 1's first files: absent means none. */
+  ct->decimals = -1;
+  if (member (object, "decimals") != NULL)
+    {
+      JsonNode *decimals = member (object, "decimals");
+      if (!node_is_value (decimals, G_TYPE_INT64) || json_node_get_int (decimals) < -1
+          || json_node_get_int (decimals) > RF_TRANSFORMER_MAX_DECIMALS
+          || (ct->type != RF_COLUMN_DOUBLE && json_node_get_int (decimals) != -1))
+        return load_fail (where, "decimals", "must be -1 to %d (-1 unless the column is double)",
+                          RF_TRANSFORMER_MAX_DECIMALS);
+      ct->decimals = (int) json_node_get_int (decimals);
+    }
 
   if (!read_doubles (where, object, "weights", weights, RF_BGM_MAX_COMPONENTS, &n))
     return FALSE;

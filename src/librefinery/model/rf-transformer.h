@@ -75,6 +75,10 @@ typedef enum
 /* A DISCRETE column with more distinct values than this is refused: its
  * one-hot span would dwarf the rest of the network. */
 #define RF_TRANSFORMER_MAX_CATEGORIES 1000
+/* Decoded double values are rounded to the decimal places of the training
+ * values when those never exceed this many (FD001: 2 to 4), else kept as
+ * computed. */
+#define RF_TRANSFORMER_MAX_DECIMALS 9
 
 /* A numeric column is DISCRETE only when it has at least this many present
  * values per distinct value (see above). */
