@@ -1071,67 +1071,6 @@ test_errors (void)
   g_assert_error (error, RF_ERROR, RF_ERROR_EMPTY);
 }
 
-/* Sampling speed on FD001: a 50-epoch model of ../shared's train_FD001.csv
- * (unit and cycle left out, as the fidelity benchmark does), 1,000,000
- * rows. Reported, not asserted: the machine is shared. */
-static void
-test_fd001_speed (void)
-{
-  g_autofree char *csv = rf_test_shared_path ("corpus/real/train_FD001.csv");
-  g_autoptr(RfTable) table = NULL;
-  g_autoptr(RfModel) model = NULL;
-  g_autoptr(RfTable) rows = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *path = NULL;
-  const char *exclude[] = { "unit", "cycle", NULL };
-  RfModelOptions options;
-  gint64 start;
-  double seconds;
-
-  if (csv == NULL)
-    return;
-  if (!g_test_slow ())
-    {
-      g_test_skip ("slow: run with -m slow (50 epochs of FD001 and 1,000,000 rows)");
-      return;
-    }
-  table = rf_read_file (csv, NULL, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  rf_model_options_init (&options);
-  options.train.epochs = 50;
-  options.exclude = exclude;
-  model = rf_model_train (table, &options, NULL, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_test_message ("FD001: %u encoded values per row, fit %.3f s, encode %.3f s, %.3f s per epoch",
-                  rf_transformer_get_output_dim (rf_model_get_transformer (model)),
-                  rf_model_get_timings (model)->fit, rf_model_get_timings (model)->encode,
-                  rf_model_get_result (model)->seconds / 50);
-
-  for (guint threads = 1; threads <= 2; threads++)
-    {
-      start = g_get_monotonic_time ();
-      g_clear_pointer (&rows, rf_table_unref);
-      rows = rf_model_sample (model, 1000000, 1, NULL, threads, NULL, NULL, &error);
-      g_assert_no_error (error);
-      seconds = (g_get_monotonic_time () - start) / 1e6;
-      g_test_message ("sample 1,000,000 rows on %u thread(s): %.3f s, %.0f rows/s", threads,
-                      seconds, 1e6 / seconds);
-    }
-
-  dir = rf_test_make_temp_dir ();
-  path = g_build_filename (dir, "fd001.safetensors", NULL);
-  start = g_get_monotonic_time ();
-  g_assert_true (rf_model_save (model, path, &error));
-  g_test_message ("save %.1f ms", (g_get_monotonic_time () - start) / 1e3);
-  start = g_get_monotonic_time ();
-  g_clear_pointer (&model, rf_model_unref);
-  model = rf_model_load (path, &error);
-  g_assert_no_error (error);
-  g_test_message ("load %.1f ms", (g_get_monotonic_time () - start) / 1e3);
-  rf_test_remove_tree (dir);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -1153,7 +1092,6 @@ main (int    argc,
   g_test_add_func ("/rf/model/out-of-mode", test_out_of_mode);
   g_test_add_func ("/rf/model/refine-freeze-encoder", test_refine_freeze_encoder);
   g_test_add_func ("/rf/model/errors", test_errors);
-  g_test_add_func ("/rf/model/fd001-speed", test_fd001_speed);
   status = g_test_run ();
   g_clear_pointer (&the_shared_model, rf_model_unref);
   g_clear_pointer (&the_small_model, rf_model_unref);
