@@ -110,7 +110,8 @@ static const char * const refine_extra_keys[] = {
 
 static const char * const sample_keys[] = {
   "schema", "schema_version", "model", "model_sha256", "out", "format", "rows", "columns",
-  "seed", "threads", "clip", "sample_seconds", "rows_per_second", "write_seconds", NULL,
+  "seed", "threads", "clip", "temperature", "profile", "profile_columns", "sample_seconds",
+  "rows_per_second", "write_seconds", NULL,
 };
 
 static RfTable *
@@ -292,6 +293,73 @@ test_sample_threads (void)
   g_assert_true (g_file_get_contents (one, &a, NULL, NULL));
   g_assert_true (g_file_get_contents (two, &b, NULL, NULL));
   g_assert_cmpstr (a, ==, b);
+  rf_test_remove_tree (tmp);
+}
+
+/* --profile keeps columns within its sensors' ranges; --temperature 0 is
+ * the reference's argmax, another draw than the default. */
+static void
+test_sample_profile_temperature (void)
+{
+  g_autofree char *csv = sample_csv ();
+  g_autofree char *tmp = rf_test_make_temp_dir ();
+  g_autofree char *model = g_build_filename (tmp, "m.safetensors", NULL);
+  g_autofree char *profile = g_build_filename (tmp, "profile.json", NULL);
+  g_autofree char *clipped = g_build_filename (tmp, "clipped.csv", NULL);
+  g_autofree char *argmax = g_build_filename (tmp, "argmax.csv", NULL);
+  g_autofree char *argmax2 = g_build_filename (tmp, "argmax2.csv", NULL);
+  g_autofree char *drawn = g_build_filename (tmp, "drawn.csv", NULL);
+  g_autofree char *a = NULL, *b = NULL, *c = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(RfTable) table = NULL;
+  g_auto(Run) run = { 0 };
+  JsonObject *root;
+  RfColumn *s2, *rul;
+
+  g_assert_true (g_file_set_contents (profile,
+                                      "{\"machine_id\": \"fd\", \"sensors\": ["
+                                      "{\"name\": \"s_2\", \"min\": 642.0, \"max\": 642.5},"
+                                      "{\"name\": \"RUL\", \"max\": 50},"
+                                      "{\"name\": \"not_a_column\", \"min\": 0, \"max\": 1}]}",
+                                      -1, NULL));
+  run_cli (&run, "train", csv, "--out", model, "--epochs", "2");
+  g_assert_cmpint (run.status, ==, 0);
+
+  run_cli (&run, "sample", model, "--rows", "3000", "--out", clipped, "--profile", profile, "--json");
+  if (run.status != 0)
+    g_error ("sample --profile failed: %s", run.err);
+  root = parse_object (parser, run.out);
+  assert_keys (root, sample_keys);
+  g_assert_cmpstr (json_object_get_string_member (root, "profile"), ==, profile);
+  g_assert_cmpint (json_object_get_int_member (root, "profile_columns"), ==, 2);
+  g_assert_cmpfloat (json_object_get_double_member (root, "temperature"), ==, 0.5);
+  table = read_back (clipped);
+  s2 = rf_table_find_column (table, "s_2");
+  rul = rf_table_find_column (table, "RUL");
+  for (gsize r = 0; r < rf_table_get_n_rows (table); r++)
+    {
+      g_assert_cmpfloat (s2->values.f64[r], >=, 642.0);
+      g_assert_cmpfloat (s2->values.f64[r], <=, 642.5);
+      g_assert_cmpint (rul->values.i64[r], <=, 50);
+    }
+
+  run_cli (&run, "sample", model, "--rows", "3000", "--out", argmax, "--temperature", "0");
+  g_assert_cmpint (run.status, ==, 0);
+  run_cli (&run, "sample", model, "--rows", "3000", "--out", argmax2, "--temperature", "0");
+  g_assert_cmpint (run.status, ==, 0);
+  run_cli (&run, "sample", model, "--rows", "3000", "--out", drawn);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_file_get_contents (argmax, &a, NULL, NULL));
+  g_assert_true (g_file_get_contents (argmax2, &b, NULL, NULL));
+  g_assert_true (g_file_get_contents (drawn, &c, NULL, NULL));
+  g_assert_cmpstr (a, ==, b);
+  g_assert_cmpstr (a, !=, c);
+
+  run_cli (&run, "sample", model, "--rows", "10", "--out", drawn, "--temperature", "-1");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "--temperature"));
+  run_cli (&run, "sample", model, "--rows", "10", "--out", drawn, "--profile", "/nonexistent/p.json");
+  g_assert_cmpint (run.status, ==, 1);
   rf_test_remove_tree (tmp);
 }
 
@@ -576,6 +644,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/rf/cli-model/file-mode", test_file_mode);
   g_test_add_func ("/rf/cli-model/sample-threads", test_sample_threads);
+  g_test_add_func ("/rf/cli-model/sample-profile-temperature", test_sample_profile_temperature);
   g_test_add_func ("/rf/cli-model/project-mode", test_project_mode);
   g_test_add_func ("/rf/cli-model/usage-errors", test_usage_errors);
   g_test_add_func ("/rf/cli-model/failures", test_failures);

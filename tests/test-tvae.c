@@ -551,10 +551,10 @@ test_generate (void)
   RfRng rng;
 
   rf_rng_init (&rng, 5);
-  rf_tvae_generate (tvae, &rng, n, RF_TVAE_CATEGORY_TEMPERATURE, a);
+  rf_tvae_generate (tvae, &rng, n, RF_DEFAULT_CATEGORY_TEMPERATURE, a);
   copy = rf_tvae_copy (tvae);
   rf_rng_init (&rng, 5);
-  rf_tvae_generate (copy, &rng, n, RF_TVAE_CATEGORY_TEMPERATURE, b);
+  rf_tvae_generate (copy, &rng, n, RF_DEFAULT_CATEGORY_TEMPERATURE, b);
   g_assert_cmpmem (a, n * SMALL_DIM * sizeof (float), b, n * SMALL_DIM * sizeof (float));
 
   for (gsize r = 0; r < n; r++)
@@ -569,7 +569,7 @@ test_generate (void)
     }
   /* Another seed, other rows. */
   rf_rng_init (&rng, 6);
-  rf_tvae_generate (tvae, &rng, n, RF_TVAE_CATEGORY_TEMPERATURE, b);
+  rf_tvae_generate (tvae, &rng, n, RF_DEFAULT_CATEGORY_TEMPERATURE, b);
   g_assert_true (memcmp (a, b, n * SMALL_DIM * sizeof (float)) != 0);
 }
 

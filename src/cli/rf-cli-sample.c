@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "rf-csv-writer.h"
 #include "rf-json-writer.h"
 #include "rf-model.h"
+#include "rf-profile.h"
 
 /* Version of the `sample --json` object (docs/cli-json.md). */
 #define SAMPLE_SCHEMA_VERSION 1
@@ -75,6 +77,8 @@ typedef struct
   guint64 seed;
   guint n_threads;
   RfDecodeOptions decode;
+  const char *profile_path;    /* NULL without --profile */
+  guint n_clipped_columns;     /* columns the profile gives a range for */
   RfProgress *progress;
   /* results */
   RfTable *table;
@@ -161,6 +165,15 @@ build_json (SampleJob  *job,
   json_builder_add_int_value (builder, job->n_threads);
   json_builder_set_member_name (builder, "clip");
   json_builder_add_boolean_value (builder, clip);
+  json_builder_set_member_name (builder, "temperature");
+  json_builder_add_double_value (builder, job->decode.category_temperature);
+  json_builder_set_member_name (builder, "profile");
+  if (job->profile_path != NULL)
+    json_builder_add_string_value (builder, job->profile_path);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "profile_columns");
+  json_builder_add_int_value (builder, job->n_clipped_columns);
   json_builder_set_member_name (builder, "sample_seconds");
   json_builder_add_double_value (builder, job->sample_seconds);
   json_builder_set_member_name (builder, "rows_per_second");
@@ -170,6 +183,31 @@ build_json (SampleJob  *job,
   json_builder_add_double_value (builder, job->write_seconds);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
+}
+
+/* Per-column limits from the profile's sensors of the same name, for
+ * rf_transformer_decode; the count of columns that got one. */
+static guint
+profile_ranges (RfProfile           *profile,
+                const RfTransformer *transformer,
+                double              *range_min,
+                double              *range_max)
+{
+  guint n = 0;
+
+  for (guint c = 0; c < rf_transformer_get_n_columns (transformer); c++)
+    {
+      const RfSensor *sensor = rf_profile_find_sensor (profile, rf_transformer_get_column_name (transformer, c));
+
+      range_min[c] = range_max[c] = NAN;
+      if (sensor == NULL || (isnan (sensor->min) && isnan (sensor->max)))
+        continue;
+      /* A one-sided range is open on the other side. */
+      range_min[c] = isnan (sensor->min) ? -INFINITY : sensor->min;
+      range_max[c] = isnan (sensor->max) ? INFINITY : sensor->max;
+      n++;
+    }
+  return n;
 }
 
 int
@@ -189,6 +227,11 @@ rf_cli_sample (int    argc,
   int threads = 0;
   gboolean no_clip = FALSE;
   gboolean json = FALSE;
+  double temperature = RF_DEFAULT_CATEGORY_TEMPERATURE;
+  g_autofree char *profile_path = NULL;
+  g_autoptr(RfProfile) profile = NULL;
+  g_autofree double *range_min = NULL;
+  g_autofree double *range_max = NULL;
   SampleJob job = { 0 };
   int status = RF_CLI_EXIT_OK;
   GOptionEntry entries[] = {
@@ -202,6 +245,12 @@ rf_cli_sample (int    argc,
       "csv, tsv, json or jsonl (default: from FILE's extension)", "FORMAT" },
     { "no-clip", 0, 0, G_OPTION_ARG_NONE, &no_clip,
       "Let values go beyond the range seen in training", NULL },
+    { "profile", 'p', 0, G_OPTION_ARG_FILENAME, &profile_path,
+      "Also keep every column within the min and max of the machine profile's sensor of the same name",
+      "FILE" },
+    { "temperature", 0, 0, G_OPTION_ARG_DOUBLE, &temperature,
+      "How modes and categories are drawn: from the network's softmax at this temperature, "
+      "or its argmax at 0 as the reference TVAE does (default: 0.5)", "T" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads,
       "Threads to sample on (default: 0, one per core)", "T" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
@@ -230,6 +279,9 @@ rf_cli_sample (int    argc,
     return _rf_cli_usage_error ("sample", "--seed must be 0 or more");
   if (threads < 0)
     return _rf_cli_usage_error ("sample", "--threads must be 0 (one per core) or more");
+  if (!(temperature >= 0.0 && temperature <= 100.0))
+    return _rf_cli_usage_error ("sample", "--temperature must be 0 (the likeliest mode or "
+                                "category) to 100");
   if (format_name != NULL)
     {
       if (!format_from_name (format_name, &job.format))
@@ -254,6 +306,19 @@ rf_cli_sample (int    argc,
   model = rf_model_load (argv[1], &error);
   if (model == NULL)
     return _rf_cli_fail (error);
+  if (profile_path != NULL)
+    {
+      RfTransformer *transformer = rf_model_get_transformer (model);
+      guint n_columns = rf_transformer_get_n_columns (transformer);
+
+      profile = rf_profile_load_file (profile_path, &error);
+      if (profile == NULL)
+        return _rf_cli_fail (error);
+      range_min = g_new (double, n_columns);
+      range_max = g_new (double, n_columns);
+      job.n_clipped_columns = profile_ranges (profile, transformer, range_min, range_max);
+      job.profile_path = profile_path;
+    }
 
   label = g_strdup_printf ("Sampling %" G_GINT64_FORMAT " rows", rows);
   bar = rf_cli_progress_new (label);
@@ -264,6 +329,9 @@ rf_cli_sample (int    argc,
   job.n_threads = threads > 0 ? (guint) threads : g_get_num_processors ();
   rf_decode_options_init (&job.decode);
   job.decode.clip_to_training_range = !no_clip;
+  job.decode.category_temperature = temperature;
+  job.decode.range_min = range_min;
+  job.decode.range_max = range_max;
   job.progress = rf_cli_progress_get (bar);
   if (_rf_cli_run_job (sample_job, &job, &error) == NULL)
     {

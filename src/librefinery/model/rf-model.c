@@ -654,7 +654,8 @@ sample_worker (gpointer user_data)
 
       first = (gsize) block * RF_MODEL_SAMPLE_BLOCK;
       n = MIN (RF_MODEL_SAMPLE_BLOCK, job->n_rows - first);
-      rf_tvae_generate (tvae, &rng, n, RF_TVAE_CATEGORY_TEMPERATURE, buffer);
+      rf_tvae_generate (tvae, &rng, n, job->decode != NULL ? job->decode->category_temperature
+                                                           : RF_DEFAULT_CATEGORY_TEMPERATURE, buffer);
       table = rf_transformer_decode (job->model->transformer, buffer, n, sigmas, &rng, job->decode);
 
       g_mutex_lock (&job->lock);
@@ -740,6 +741,13 @@ rf_model_sample (RfModel               *model,
 
   if (!check_sample_size (model->transformer, n_rows, error))
     return NULL;
+  if (decode != NULL && !(decode->category_temperature >= 0.0 && isfinite (decode->category_temperature)))
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_INVALID,
+                   "The category temperature must be 0 (take the likeliest mode or category) or "
+                   "positive, not %g", decode->category_temperature);
+      return NULL;
+    }
 
   n_columns = rf_transformer_get_n_columns (model->transformer);
   for (guint c = 0; c < n_columns; c++)

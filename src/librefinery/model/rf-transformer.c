@@ -460,6 +460,7 @@ rf_decode_options_init (RfDecodeOptions *options)
   options->clip_to_training_range = TRUE;
   options->range_min = NULL;
   options->range_max = NULL;
+  options->category_temperature = RF_DEFAULT_CATEGORY_TEMPERATURE;
 }
 
 /* A string value by pointer into the column being fitted. */

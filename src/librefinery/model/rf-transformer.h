@@ -114,7 +114,16 @@ typedef struct
    * categories and constants are reproduced as seen in training. */
   const double   *range_min;
   const double   *range_max;
+  /* How the network's one-hot spans (modes, categories) are read when
+   * sampling: drawn from softmax (logits / temperature), or their argmax at
+   * 0 as TVAE's reference does (default RF_DEFAULT_CATEGORY_TEMPERATURE;
+   * rf-tvae.c's sample_category has the measurements behind it). Used by
+   * rf_tvae_generate through rf_model_sample; decoding itself reads
+   * one-hots. */
+  double          category_temperature;
 } RfDecodeOptions;
+
+#define RF_DEFAULT_CATEGORY_TEMPERATURE 0.5
 
 typedef struct _RfTransformer RfTransformer;
 

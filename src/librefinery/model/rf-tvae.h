@@ -146,15 +146,12 @@ double         rf_tvae_evaluate           (const RfTvae        *tvae,
                                            double               loss_factor,
                                            guint64              seed);
 
-/* The default temperature of rf_tvae_generate's one-hot draws. */
-#define RF_TVAE_CATEGORY_TEMPERATURE 0.5
-
 /* Draws n latent vectors z ~ N(0, I) from rng and writes the decoder's
  * outputs to out (n x data_dim), ready for rf_transformer_decode: TANH
  * entries through tanh, and every SOFTMAX span as a one-hot drawn from
  * softmax (logits / category_temperature); temperature 0 takes the argmax,
  * as TVAE's reference does (sample_category in rf-tvae.c has the measured
- * reasons for the default, RF_TVAE_CATEGORY_TEMPERATURE). Reads the
+ * reasons for the default, RF_DEFAULT_CATEGORY_TEMPERATURE). Reads the
  * parameters only: several threads may generate from one network at once,
  * each with its own rng. */
 void           rf_tvae_generate           (const RfTvae        *tvae,
