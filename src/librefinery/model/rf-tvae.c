@@ -884,6 +884,69 @@ done:
     logits[j] = j == pick ? 1.0f : 0.0f;
 }
 
+/* sample_category for the same span of four rows at once, one row per
+ * vector lane (rows[k] points at row k's span; logits are dim apart in
+ * memory only within a row). The draw is the same rule: the first entry
+ * whose cumulative weight passes u, the argmax if rounding leaves u past
+ * the end; u is drawn for the four rows in order. */
+static void
+sample_category4 (float * const rows[4],
+                  guint         dim,
+                  float         temperature,
+                  RfRng        *rng)
+{
+  float weights[RF_TVAE_MAX_SPAN_DIM][4];
+  v4sf max = { rows[0][0], rows[1][0], rows[2][0], rows[3][0] };
+  v4si best = { 0, 0, 0, 0 }, pick = { 0, 0, 0, 0 };
+  v4sf sum = { 0.0f, 0.0f, 0.0f, 0.0f }, cumulative = sum, u;
+  float inv_temperature;
+
+  for (guint j = 1; j < dim; j++)
+    {
+      v4sf l = { rows[0][j], rows[1][j], rows[2][j], rows[3][j] };
+      v4si higher = l > max;
+
+      max = (v4sf) (((v4si) l & higher) | ((v4si) max & ~higher));
+      best = ((v4si) { (gint32) j, (gint32) j, (gint32) j, (gint32) j } & higher) | (best & ~higher);
+    }
+  if (temperature <= 0.0f)
+    {
+      pick = best;
+      goto done;
+    }
+
+  inv_temperature = 1.0f / temperature;
+  for (guint j = 0; j < dim; j++)
+    {
+      v4sf l = { rows[0][j], rows[1][j], rows[2][j], rows[3][j] };
+      v4sf gap = (l - max) * inv_temperature;
+      v4si keep = gap > -20.7f;
+      v4sf w;
+
+      gap = (v4sf) (((v4si) gap & keep) | ((v4si) (gap * 0.0f - 20.7f) & ~keep));
+      w = (v4sf) ((v4si) exp_approx4 (gap) & keep);
+      memcpy (weights[j], &w, sizeof w);
+      sum += w;
+    }
+  for (int k = 0; k < 4; k++)
+    u[k] = rf_rng_uniform_f (rng) * sum[k];
+  /* pick = how many cumulative weights u has reached. */
+  for (guint j = 0; j < dim; j++)
+    {
+      v4sf w;
+
+      memcpy (&w, weights[j], sizeof w);
+      cumulative += w;
+      pick -= (v4si) (cumulative <= u);
+    }
+  pick = (pick & (pick < (gint32) dim)) | (best & (pick >= (gint32) dim));
+
+done:
+  for (int k = 0; k < 4; k++)
+    for (guint j = 0; j < dim; j++)
+      rows[k][j] = (gint32) j == pick[k] ? 1.0f : 0.0f;
+}
+
 void
 rf_tvae_generate (const RfTvae *tvae,
                   RfRng        *rng,
@@ -912,20 +975,30 @@ rf_tvae_generate (const RfTvae *tvae,
 
       rf_rng_normal_fill_f (rng, ws.z, (gsize) rows * E);
       decoder_forward (tvae, &ws, rows, y);
-      for (int r = 0; r < rows; r++)
+      /* Scalars through tanh; each one-hot span drawn four rows at a time
+       * (a chunk's last rows, fewer than four, one by one). */
+      for (guint s = 0; s < tvae->n_spans; s++)
         {
-          float *row = y + (gsize) r * D;
+          const RfSpan *span = &tvae->spans[s];
+          int r = 0;
 
-          for (guint s = 0; s < tvae->n_spans; s++)
+          if (span->kind == RF_SPAN_TANH)
             {
-              const RfSpan *span = &tvae->spans[s];
-
-              if (span->kind == RF_SPAN_TANH)
+              for (; r < rows; r++)
                 for (guint c = span->offset; c < span->offset + span->dim; c++)
-                  row[c] = tanh_fast (row[c]);
-              else
-                sample_category (row + span->offset, span->dim, (float) category_temperature, rng);
+                  y[(gsize) r * D + c] = tanh_fast (y[(gsize) r * D + c]);
+              continue;
             }
+          for (; r + 4 <= rows; r += 4)
+            {
+              float * const four[4] = {
+                y + (gsize) r * D + span->offset, y + (gsize) (r + 1) * D + span->offset,
+                y + (gsize) (r + 2) * D + span->offset, y + (gsize) (r + 3) * D + span->offset,
+              };
+              sample_category4 (four, span->dim, (float) category_temperature, rng);
+            }
+          for (; r < rows; r++)
+            sample_category (y + (gsize) r * D + span->offset, span->dim, (float) category_temperature, rng);
         }
     }
   g_free (ws.z);
