@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <sys/mman.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -147,6 +149,24 @@ rf_column_set_role (RfColumn     *column,
   column->role = role;
 }
 
+/* Large arrays ask for transparent huge pages: filling a 200 MB table
+ * otherwise takes 50,000 page faults, and on a virtual machine those cost a
+ * fifth of the time of sampling a million rows. Advice only: it may be
+ * ignored. */
+static void
+advise_huge_pages (gpointer data,
+                   gsize    bytes)
+{
+#ifdef MADV_HUGEPAGE
+  const guintptr huge = 2 * 1024 * 1024;
+  guintptr start = ((guintptr) data + huge - 1) & ~(huge - 1);
+  guintptr end = ((guintptr) data + bytes) & ~(huge - 1);
+
+  if (bytes >= 4 * huge && end > start)
+    madvise ((gpointer) start, end - start, MADV_HUGEPAGE);
+#endif
+}
+
 static gsize
 grown (gsize have,
        gsize need)
@@ -171,9 +191,15 @@ rf_column_reserve (RfColumn *column,
     {
       gsize cap = grown (column->capacity, need_rows);
       if (column->type == RF_COLUMN_STRING)
-        column->offsets = g_renew (guint64, column->offsets, cap + 1);
+        {
+          column->offsets = g_renew (guint64, column->offsets, cap + 1);
+          advise_huge_pages (column->offsets, (cap + 1) * sizeof (guint64));
+        }
       else
-        column->values.data = g_realloc_n (column->values.data, cap, value_size (column->type));
+        {
+          column->values.data = g_realloc_n (column->values.data, cap, value_size (column->type));
+          advise_huge_pages (column->values.data, cap * value_size (column->type));
+        }
       if (column->validity != NULL)
         {
           gsize old_len = (column->capacity + 7) / 8;
@@ -192,6 +218,7 @@ rf_column_reserve (RfColumn *column,
         {
           gsize cap = grown (column->bytes_capacity, need_bytes);
           column->bytes = g_realloc (column->bytes, cap);
+          advise_huge_pages (column->bytes, cap);
           column->bytes_capacity = cap;
         }
     }
