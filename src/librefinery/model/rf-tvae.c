@@ -901,11 +901,14 @@ sample_category4 (float * const rows[4],
   v4sf sum = { 0.0f, 0.0f, 0.0f, 0.0f }, cumulative = sum, u;
   float inv_temperature;
 
+  /* Gather the four rows' logits once, transposed, for both passes. */
+  memcpy (weights[0], &max, sizeof max);
   for (guint j = 1; j < dim; j++)
     {
       v4sf l = { rows[0][j], rows[1][j], rows[2][j], rows[3][j] };
       v4si higher = l > max;
 
+      memcpy (weights[j], &l, sizeof l);
       max = (v4sf) (((v4si) l & higher) | ((v4si) max & ~higher));
       best = ((v4si) { (gint32) j, (gint32) j, (gint32) j, (gint32) j } & higher) | (best & ~higher);
     }
@@ -918,11 +921,12 @@ sample_category4 (float * const rows[4],
   inv_temperature = 1.0f / temperature;
   for (guint j = 0; j < dim; j++)
     {
-      v4sf l = { rows[0][j], rows[1][j], rows[2][j], rows[3][j] };
-      v4sf gap = (l - max) * inv_temperature;
-      v4si keep = gap > -20.7f;
-      v4sf w;
+      v4sf l, gap, w;
+      v4si keep;
 
+      memcpy (&l, weights[j], sizeof l);
+      gap = (l - max) * inv_temperature;
+      keep = gap > -20.7f;
       gap = (v4sf) (((v4si) gap & keep) | ((v4si) (gap * 0.0f - 20.7f) & ~keep));
       w = (v4sf) ((v4si) exp_approx4 (gap) & keep);
       memcpy (weights[j], &w, sizeof w);
