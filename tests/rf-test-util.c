@@ -2,6 +2,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "rf-test-util.h"
 
@@ -107,4 +108,42 @@ rf_test_count_files (const char *path)
     }
   g_dir_close (dir);
   return n;
+}
+
+void
+rf_test_run_clear (RfTestRun *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+const char *
+rf_test_cli_path (void)
+{
+  const char *path = g_getenv ("RF_CLI");
+
+  g_assert_nonnull (path);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE));
+  return path;
+}
+
+void
+rf_test_run_cli_argv (RfTestRun          *run,
+                      const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+
+  g_ptr_array_add (argv, (char *) rf_test_cli_path ());
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  rf_test_run_clear (run);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &run->out, &run->err, &wait_status, &error);
+  g_assert_no_error (error);
+  run->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+  g_assert_null (strchr (run->err, '\033'));
 }

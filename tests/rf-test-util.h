@@ -28,4 +28,25 @@ char        *rf_test_write_file     (const char *dir,
 /* Number of regular files below path (recursive). */
 guint        rf_test_count_files    (const char *path);
 
+/* What a run of refinery-cli (the RF_CLI program) printed and how it
+ * ended: status is the exit status, -1 when a signal killed it. */
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} RfTestRun;
+
+void         rf_test_run_clear      (RfTestRun  *run);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RfTestRun, rf_test_run_clear)
+
+/* The refinery-cli under test (RF_CLI; asserts it is there). */
+const char  *rf_test_cli_path       (void);
+/* Runs refinery-cli with the NULL-terminated args and asserts it drew no
+ * progress bar (stderr is not a terminal). */
+void         rf_test_run_cli_argv   (RfTestRun          *run,
+                                     const char * const *args);
+#define rf_test_run_cli(run, ...) \
+  rf_test_run_cli_argv (run, (const char * const[]) { __VA_ARGS__, NULL })
+
 G_END_DECLS

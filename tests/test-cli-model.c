@@ -12,57 +12,6 @@
 #include "rf-safetensors.h"
 #include "rf-test-util.h"
 
-typedef struct
-{
-  int status;     /* exit status, or -1 when killed by a signal */
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static const char *
-cli_path (void)
-{
-  const char *path = g_getenv ("RF_CLI");
-
-  g_assert_nonnull (path);
-  g_assert_true (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE));
-  return path;
-}
-
-/* Runs refinery-cli with the NULL-terminated arguments. */
-static void
-run_argv (Run         *run,
-          const char **args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  int wait_status = 0;
-
-  g_ptr_array_add (argv, (char *) cli_path ());
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  run_clear (run);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &run->out, &run->err, &wait_status, &error);
-  g_assert_no_error (error);
-  run->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
-  /* never a progress bar when stderr is not a terminal */
-  g_assert_null (strchr (run->err, '\033'));
-}
-
-#define run_cli(run, ...) run_argv (run, (const char *[]) { __VA_ARGS__, NULL })
-
 static char *
 sample_csv (void)
 {
@@ -144,11 +93,11 @@ test_file_mode (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(RfTable) table = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(RfTestRun) run = { 0 };
   JsonObject *root;
   JsonArray *columns;
 
-  run_cli (&run, "train", csv, "--out", model, "--epochs", "3", "--seed", "5",
+  rf_test_run_cli (&run, "train", csv, "--out", model, "--epochs", "3", "--seed", "5",
            "--exclude", "unit,cycle", "--json");
   if (run.status != 0)
     g_error ("train failed: %s", run.err);
@@ -189,7 +138,7 @@ test_file_mode (void)
                      json_object_get_double_member (root, "encode_seconds"));
 
   /* sample: CSV from the extension, read back with the trained columns */
-  run_cli (&run, "sample", model, "--rows", "1000", "--out", rows_csv, "--seed", "3", "--json");
+  rf_test_run_cli (&run, "sample", model, "--rows", "1000", "--out", rows_csv, "--seed", "3", "--json");
   if (run.status != 0)
     g_error ("sample failed: %s", run.err);
   root = parse_object (parser, run.out);
@@ -210,26 +159,26 @@ test_file_mode (void)
   g_clear_pointer (&table, rf_table_unref);
 
   /* TSV, JSON Lines, and JSON by --format */
-  run_cli (&run, "sample", model, "--rows", "10", "--out", rows_tsv);
+  rf_test_run_cli (&run, "sample", model, "--rows", "10", "--out", rows_tsv);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_str_has_prefix (run.out, "Sampled 10 rows × 25 columns in "));
   table = read_back (rows_tsv);
   g_assert_cmpuint (rf_table_get_n_rows (table), ==, 10);
   g_assert_cmpuint (rf_table_get_n_columns (table), ==, 25);
   g_clear_pointer (&table, rf_table_unref);
-  run_cli (&run, "sample", model, "--rows", "10", "--out", rows_jsonl);
+  rf_test_run_cli (&run, "sample", model, "--rows", "10", "--out", rows_jsonl);
   g_assert_cmpint (run.status, ==, 0);
   table = read_back (rows_jsonl);
   g_assert_cmpuint (rf_table_get_n_rows (table), ==, 10);
   g_clear_pointer (&table, rf_table_unref);
-  run_cli (&run, "sample", model, "--rows", "10", "--out", rows_json, "--format", "json");
+  rf_test_run_cli (&run, "sample", model, "--rows", "10", "--out", rows_json, "--format", "json");
   g_assert_cmpint (run.status, ==, 0);
   table = read_back (rows_json);
   g_assert_cmpuint (rf_table_get_n_rows (table), ==, 10);
   g_assert_cmpuint (rf_table_get_n_columns (table), ==, 25);
 
   /* refine on the same file */
-  run_cli (&run, "refine", csv, "--base", model, "--out", refined, "--epochs", "2", "--json");
+  rf_test_run_cli (&run, "refine", csv, "--base", model, "--out", refined, "--epochs", "2", "--json");
   if (run.status != 0)
     g_error ("refine failed: %s", run.err);
   root = parse_object (parser, run.out);
@@ -262,7 +211,7 @@ test_file_mode (void)
   g_assert_cmpint (json_object_get_int_member (root, "early_stopping_patience"), ==, 10);
 
   /* text output */
-  run_cli (&run, "refine", csv, "--base", model, "--out", refined, "--epochs", "1",
+  rf_test_run_cli (&run, "refine", csv, "--base", model, "--out", refined, "--epochs", "1",
            "--freeze-encoder");
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_str_has_prefix (run.out, "Refined on "));
@@ -282,13 +231,13 @@ test_sample_threads (void)
   g_autofree char *two = g_build_filename (tmp, "two.csv", NULL);
   g_autofree char *a = NULL;
   g_autofree char *b = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(RfTestRun) run = { 0 };
 
-  run_cli (&run, "train", csv, "--out", model, "--epochs", "1");
+  rf_test_run_cli (&run, "train", csv, "--out", model, "--epochs", "1");
   g_assert_cmpint (run.status, ==, 0);
-  run_cli (&run, "sample", model, "--rows", "20000", "--out", one, "--threads", "1", "--seed", "9");
+  rf_test_run_cli (&run, "sample", model, "--rows", "20000", "--out", one, "--threads", "1", "--seed", "9");
   g_assert_cmpint (run.status, ==, 0);
-  run_cli (&run, "sample", model, "--rows", "20000", "--out", two, "--threads", "2", "--seed", "9");
+  rf_test_run_cli (&run, "sample", model, "--rows", "20000", "--out", two, "--threads", "2", "--seed", "9");
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_file_get_contents (one, &a, NULL, NULL));
   g_assert_true (g_file_get_contents (two, &b, NULL, NULL));
@@ -312,7 +261,7 @@ test_sample_profile_temperature (void)
   g_autofree char *a = NULL, *b = NULL, *c = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(RfTable) table = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(RfTestRun) run = { 0 };
   JsonObject *root;
   RfColumn *s2, *rul;
 
@@ -322,10 +271,10 @@ test_sample_profile_temperature (void)
                                       "{\"name\": \"RUL\", \"max\": 50},"
                                       "{\"name\": \"not_a_column\", \"min\": 0, \"max\": 1}]}",
                                       -1, NULL));
-  run_cli (&run, "train", csv, "--out", model, "--epochs", "2");
+  rf_test_run_cli (&run, "train", csv, "--out", model, "--epochs", "2");
   g_assert_cmpint (run.status, ==, 0);
 
-  run_cli (&run, "sample", model, "--rows", "3000", "--out", clipped, "--profile", profile, "--json");
+  rf_test_run_cli (&run, "sample", model, "--rows", "3000", "--out", clipped, "--profile", profile, "--json");
   if (run.status != 0)
     g_error ("sample --profile failed: %s", run.err);
   root = parse_object (parser, run.out);
@@ -343,11 +292,11 @@ test_sample_profile_temperature (void)
       g_assert_cmpint (rul->values.i64[r], <=, 50);
     }
 
-  run_cli (&run, "sample", model, "--rows", "3000", "--out", argmax, "--temperature", "0");
+  rf_test_run_cli (&run, "sample", model, "--rows", "3000", "--out", argmax, "--temperature", "0");
   g_assert_cmpint (run.status, ==, 0);
-  run_cli (&run, "sample", model, "--rows", "3000", "--out", argmax2, "--temperature", "0");
+  rf_test_run_cli (&run, "sample", model, "--rows", "3000", "--out", argmax2, "--temperature", "0");
   g_assert_cmpint (run.status, ==, 0);
-  run_cli (&run, "sample", model, "--rows", "3000", "--out", drawn);
+  rf_test_run_cli (&run, "sample", model, "--rows", "3000", "--out", drawn);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_file_get_contents (argmax, &a, NULL, NULL));
   g_assert_true (g_file_get_contents (argmax2, &b, NULL, NULL));
@@ -355,10 +304,10 @@ test_sample_profile_temperature (void)
   g_assert_cmpstr (a, ==, b);
   g_assert_cmpstr (a, !=, c);
 
-  run_cli (&run, "sample", model, "--rows", "10", "--out", drawn, "--temperature", "-1");
+  rf_test_run_cli (&run, "sample", model, "--rows", "10", "--out", drawn, "--temperature", "-1");
   g_assert_cmpint (run.status, ==, 2);
   g_assert_nonnull (strstr (run.err, "--temperature"));
-  run_cli (&run, "sample", model, "--rows", "10", "--out", drawn, "--profile", "/nonexistent/p.json");
+  rf_test_run_cli (&run, "sample", model, "--rows", "10", "--out", drawn, "--profile", "/nonexistent/p.json");
   g_assert_cmpint (run.status, ==, 1);
   rf_test_remove_tree (tmp);
 }
@@ -418,21 +367,21 @@ test_project_mode (void)
   g_autofree char *path = NULL;
   g_autofree char *stored = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(Run) run = { 0 };
+  g_auto(RfTestRun) run = { 0 };
   JsonObject *root;
 
   /* nothing ingested yet */
-  run_cli (&run, "train", project, "--machine", "turbofan_fd001", "--epochs", "1");
+  rf_test_run_cli (&run, "train", project, "--machine", "turbofan_fd001", "--epochs", "1");
   g_assert_cmpint (run.status, ==, 1);
   g_assert_true (g_str_has_prefix (run.err, "refinery-cli: The machine “turbofan_fd001” has no "
                                             "data yet: ingest a file first with “refinery-cli "
                                             "ingest "));
 
-  run_cli (&run, "ingest", project, "--machine", "turbofan_fd001", csv);
+  rf_test_run_cli (&run, "ingest", project, "--machine", "turbofan_fd001", csv);
   g_assert_cmpint (run.status, ==, 0);
   stored = g_build_filename (project, "raw", "turbofan_fd001", "cmapss_fd001_excerpt.csv", NULL);
 
-  run_cli (&run, "train", project, "--machine", "turbofan_fd001", "--epochs", "2",
+  rf_test_run_cli (&run, "train", project, "--machine", "turbofan_fd001", "--epochs", "2",
            "--exclude", "unit", "--exclude", "cycle", "--json");
   if (run.status != 0)
     g_error ("train in a project failed: %s", run.err);
@@ -448,7 +397,7 @@ test_project_mode (void)
   g_assert_true (g_str_has_suffix (json_object_get_string_member (root, "model"), path + strlen (tmp)));
 
   /* refine by the model's name alone */
-  run_cli (&run, "refine", project, "--machine", "turbofan_fd001", "--base", name, "--epochs", "1",
+  rf_test_run_cli (&run, "refine", project, "--machine", "turbofan_fd001", "--base", name, "--epochs", "1",
            "--json");
   if (run.status != 0)
     g_error ("refine in a project failed: %s", run.err);
@@ -465,17 +414,17 @@ test_project_mode (void)
   }
 
   /* merged data does not exist yet */
-  run_cli (&run, "train", project, "--machine", "turbofan_fd001", "--data", "merged");
+  rf_test_run_cli (&run, "train", project, "--machine", "turbofan_fd001", "--data", "merged");
   g_assert_cmpint (run.status, ==, 1);
   g_assert_true (g_str_has_prefix (run.err, "refinery-cli: The machine “turbofan_fd001” has no "
                                             "merged data"));
   g_assert_nonnull (strstr (run.err, "--data real"));
 
-  run_cli (&run, "train", project, "--machine", "pump", "--epochs", "1");
+  rf_test_run_cli (&run, "train", project, "--machine", "pump", "--epochs", "1");
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "has no machine “pump” (known machines: turbofan_fd001)"));
 
-  run_cli (&run, "train", project, "--epochs", "1");
+  rf_test_run_cli (&run, "train", project, "--epochs", "1");
   g_assert_cmpint (run.status, ==, 2);
   g_assert_nonnull (strstr (run.err, "--machine ID"));
   rf_test_remove_tree (tmp);
@@ -514,9 +463,9 @@ test_usage_errors (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(RfTestRun) run = { 0 };
 
-      run_argv (&run, cases[i]);
+      rf_test_run_cli_argv (&run, cases[i]);
       if (run.status != 2)
         g_error ("usage case %u (%s) exited %d: %s", i, cases[i][0], run.status, run.err);
       g_assert_cmpstr (run.out, ==, "");
@@ -525,20 +474,20 @@ test_usage_errors (void)
     }
 
   {
-    g_auto(Run) run = { 0 };
+    g_auto(RfTestRun) run = { 0 };
 
-    run_cli (&run, "sample", "m.safetensors", "--rows", "10", "--out", "x.parquet");
+    rf_test_run_cli (&run, "sample", "m.safetensors", "--rows", "10", "--out", "x.parquet");
     g_assert_cmpstr (run.err, ==, "refinery-cli: Parquet output is not supported yet; write csv, "
                                   "tsv, json (an array of records) or jsonl (JSON Lines)\n"
                                   "Try “refinery-cli sample --help” for more information.\n");
-    run_cli (&run, "--help");
+    rf_test_run_cli (&run, "--help");
     g_assert_nonnull (strstr (run.out, "\n  train FILE --out MODEL    train a TVAE model"));
     g_assert_nonnull (strstr (run.out, "\n  refine FILE|PROJECT --base MODEL\n"));
     g_assert_nonnull (strstr (run.out, "\n  sample MODEL --rows N --out FILE\n"));
-    run_cli (&run, "sample", "--help");
+    rf_test_run_cli (&run, "sample", "--help");
     g_assert_cmpint (run.status, ==, 0);
     g_assert_true (g_str_has_prefix (run.out, "Usage:\n  refinery-cli sample [OPTION…] MODEL\n"));
-    run_cli (&run, "help", "refine");
+    rf_test_run_cli (&run, "help", "refine");
     g_assert_cmpint (run.status, ==, 0);
     g_assert_true (g_str_has_prefix (run.out, "Usage:\n  refinery-cli refine [OPTION…] FILE|PROJECT\n"));
     g_assert_nonnull (strstr (run.out, "--freeze-encoder"));
@@ -558,31 +507,31 @@ test_failures (void)
   g_autofree char *foreign = NULL;
   g_autoptr(RfSafetensorsWriter) writer = rf_safetensors_writer_new ();
   g_autoptr(GError) error = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(RfTestRun) run = { 0 };
   const float w[] = { 1.0f, 2.0f };
   const gsize shape[] = { 2 };
 
-  run_cli (&run, "train", missing, "--out", model);
+  rf_test_run_cli (&run, "train", missing, "--out", model);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_cmpstr (run.out, ==, "");
   expected = g_strdup_printf ("refinery-cli: Cannot open “%s”: No such file or directory\n", missing);
   g_assert_cmpstr (run.err, ==, expected);
   g_assert_false (g_file_test (model, G_FILE_TEST_EXISTS));
 
-  run_cli (&run, "train", csv, "--out", nowhere);
+  rf_test_run_cli (&run, "train", csv, "--out", nowhere);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "of the output file does not exist"));
 
-  run_cli (&run, "train", csv, "--out", model, "--exclude", "nope");
+  rf_test_run_cli (&run, "train", csv, "--out", model, "--exclude", "nope");
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "There is no column “nope” to leave out of training"));
   g_assert_false (g_file_test (model, G_FILE_TEST_EXISTS));
 
-  run_cli (&run, "sample", model, "--rows", "5", "--out", out);
+  rf_test_run_cli (&run, "sample", model, "--rows", "5", "--out", out);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_true (g_str_has_prefix (run.err, "refinery-cli: Could not read the model file "));
 
-  run_cli (&run, "refine", csv, "--base", model, "--out", out);
+  rf_test_run_cli (&run, "refine", csv, "--base", model, "--out", out);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_true (g_str_has_prefix (run.err, "refinery-cli: Could not read the model file "));
 
@@ -590,7 +539,7 @@ test_failures (void)
   foreign = g_build_filename (tmp, "foreign.safetensors", NULL);
   rf_safetensors_writer_add_tensor_f32 (writer, "w", w, shape, 1);
   g_assert_true (rf_safetensors_writer_save (writer, foreign, &error));
-  run_cli (&run, "sample", foreign, "--rows", "5", "--out", out);
+  rf_test_run_cli (&run, "sample", foreign, "--rows", "5", "--out", out);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "foreign.safetensors is not a Refinery model"));
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
@@ -605,7 +554,7 @@ test_interrupt (void)
   g_autofree char *tmp = rf_test_make_temp_dir ();
   g_autofree char *csv = sample_csv ();
   g_autofree char *model = g_build_filename (tmp, "m.safetensors", NULL);
-  const char *argv[] = { cli_path (), "train", csv, "--out", model, "--epochs", "100000", NULL };
+  const char *argv[] = { rf_test_cli_path (), "train", csv, "--out", model, "--epochs", "100000", NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *err = NULL;
   GPid pid;

@@ -10,59 +10,6 @@
 #include "refinery.h"
 #include "rf-test-util.h"
 
-typedef struct
-{
-  int status;     /* exit status, or -1 when killed by a signal */
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static const char *
-cli_path (void)
-{
-  const char *path = g_getenv ("RF_CLI");
-
-  g_assert_nonnull (path);
-  g_assert_true (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE));
-  return path;
-}
-
-/* Runs refinery-cli with the NULL-terminated arguments. */
-static void
-run_cli (Run *run,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  int wait_status = 0;
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, (char *) cli_path ());
-  va_start (args, run);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  run_clear (run);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &run->out, &run->err, &wait_status, &error);
-  g_assert_no_error (error);
-  run->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
-  /* never a progress bar when stderr is not a terminal */
-  g_assert_null (strchr (run->err, '\033'));
-}
-
 static char *
 sample_csv (void)
 {
@@ -72,18 +19,18 @@ sample_csv (void)
 static void
 test_version_and_usage (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(RfTestRun) run = { 0 };
 
-  run_cli (&run, "--version", NULL);
+  rf_test_run_cli (&run, "--version", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_cmpstr (run.out, ==, "refinery-cli " PACKAGE_VERSION "\n");
 
-  run_cli (&run, NULL);
+  rf_test_run_cli (&run, NULL);
   g_assert_cmpint (run.status, ==, 2);
   g_assert_cmpstr (run.out, ==, "");
   g_assert_true (g_str_has_prefix (run.err, "Usage:\n  refinery-cli [--version] [--help] COMMAND"));
 
-  run_cli (&run, "--help", NULL);
+  rf_test_run_cli (&run, "--help", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_str_has_prefix (run.out, "Usage:\n  refinery-cli [--version] [--help] COMMAND"));
   g_assert_nonnull (strstr (run.out, "\n  inspect FILE "));
@@ -93,20 +40,20 @@ test_version_and_usage (void)
   g_assert_nonnull (strstr (run.out, "\n  ingest PROJECT --machine ID FILE\n"));
   g_assert_nonnull (strstr (run.out, "\n  help [COMMAND] "));
 
-  run_cli (&run, "help", NULL);
+  rf_test_run_cli (&run, "help", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_str_has_prefix (run.out, "Usage:\n  refinery-cli [--version]"));
 
-  run_cli (&run, "frobnicate", NULL);
+  rf_test_run_cli (&run, "frobnicate", NULL);
   g_assert_cmpint (run.status, ==, 2);
   g_assert_cmpstr (run.err, ==, "refinery-cli: unknown command “frobnicate”\n"
                                 "Try “refinery-cli --help” for more information.\n");
 
-  run_cli (&run, "--frobnicate", NULL);
+  rf_test_run_cli (&run, "--frobnicate", NULL);
   g_assert_cmpint (run.status, ==, 2);
   g_assert_true (g_str_has_prefix (run.err, "refinery-cli: unknown option “--frobnicate”"));
 
-  run_cli (&run, "help", "frobnicate", NULL);
+  rf_test_run_cli (&run, "help", "frobnicate", NULL);
   g_assert_cmpint (run.status, ==, 2);
 }
 
@@ -127,9 +74,9 @@ test_command_help (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(RfTestRun) run = { 0 };
 
-      run_cli (&run, cases[i].args[0], cases[i].args[1], cases[i].args[2], NULL);
+      rf_test_run_cli (&run, cases[i].args[0], cases[i].args[1], cases[i].args[2], NULL);
       g_assert_cmpint (run.status, ==, 0);
       g_assert_cmpstr (run.err, ==, "");
       if (!g_str_has_prefix (run.out, cases[i].usage))
@@ -137,10 +84,10 @@ test_command_help (void)
     }
 
   {
-    g_auto(Run) run = { 0 };
+    g_auto(RfTestRun) run = { 0 };
 
     /* the read options are listed with inspect's own */
-    run_cli (&run, "inspect", "--help", NULL);
+    rf_test_run_cli (&run, "inspect", "--help", NULL);
     for (const char *option = "--json\0--rows=N\0--format=FORMAT\0--delimiter=D\0--encoding=ENC\0"
                               "--decimal=C\0--header\0--no-header\0--type=COL=TYPE\0--all-strings\0"
                               "--max-mb=N\0";
@@ -149,10 +96,10 @@ test_command_help (void)
         if (strstr (run.out, option) == NULL)
           g_error ("inspect --help does not list %s", option);
       }
-    run_cli (&run, "ingest", "--help", NULL);
+    rf_test_run_cli (&run, "ingest", "--help", NULL);
     g_assert_nonnull (strstr (run.out, "--machine=ID"));
     g_assert_nonnull (strstr (run.out, "--delimiter=D"));
-    run_cli (&run, "machine", "add", "--help", NULL);
+    rf_test_run_cli (&run, "machine", "add", "--help", NULL);
     g_assert_nonnull (strstr (run.out, "--profile=FILE"));
     g_assert_nonnull (strstr (run.out, "--id=ID"));
   }
@@ -192,10 +139,10 @@ test_usage_errors (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(RfTestRun) run = { 0 };
 
-      run_cli (&run, cases[i][0], cases[i][1], cases[i][2], cases[i][3], cases[i][4], cases[i][5],
-               cases[i][6], NULL);
+      rf_test_run_cli (&run, cases[i][0], cases[i][1], cases[i][2], cases[i][3], cases[i][4],
+                       cases[i][5], cases[i][6], NULL);
       if (run.status != 2)
         g_error ("usage case %u (%s %s) exited %d: %s", i, cases[i][0],
                  cases[i][1] ? cases[i][1] : "", run.status, run.err);
@@ -206,8 +153,8 @@ test_usage_errors (void)
 
   /* a valid option set on the real file is fine: only the bad ones are usage errors */
   {
-    g_auto(Run) run = { 0 };
-    run_cli (&run, "inspect", "--rows", "0", "--delimiter", "comma", "--decimal", ".",
+    g_auto(RfTestRun) run = { 0 };
+    rf_test_run_cli (&run, "inspect", "--rows", "0", "--delimiter", "comma", "--decimal", ".",
              "--format", "csv", csv, NULL);
     g_assert_cmpint (run.status, ==, 0);
   }
@@ -220,19 +167,19 @@ test_failures (void)
   g_autofree char *missing = g_build_filename (tmp, "missing.csv", NULL);
   g_autofree char *garbage = rf_test_write_file (tmp, "garbage.csv", "\x00\x01\x02\x03\xff", 5);
   g_autofree char *expected = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(RfTestRun) run = { 0 };
 
-  run_cli (&run, "inspect", missing, NULL);
+  rf_test_run_cli (&run, "inspect", missing, NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_cmpstr (run.out, ==, "");
   expected = g_strdup_printf ("refinery-cli: Cannot open “%s”: No such file or directory\n", missing);
   g_assert_cmpstr (run.err, ==, expected);
 
-  run_cli (&run, "inspect", garbage, NULL);
+  rf_test_run_cli (&run, "inspect", garbage, NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_true (g_str_has_prefix (run.err, "refinery-cli: "));
 
-  run_cli (&run, "machine", "list", tmp, NULL);
+  rf_test_run_cli (&run, "machine", "list", tmp, NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_true (g_str_has_suffix (run.err, "is not a Refinery project (it has no project.json); "
                                             "create one with “refinery-cli project init FOLDER” "
@@ -270,14 +217,14 @@ test_inspect_json_sample (void)
   };
   g_autofree char *csv = sample_csv ();
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(Run) run = { 0 };
+  g_auto(RfTestRun) run = { 0 };
   JsonObject *root;
   JsonObject *column;
   JsonArray *columns;
   JsonArray *preview;
   JsonArray *row;
 
-  run_cli (&run, "inspect", "--json", csv, NULL);
+  rf_test_run_cli (&run, "inspect", "--json", csv, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_cmpstr (run.err, ==, "");
   root = parse_object (parser, run.out);
@@ -352,7 +299,7 @@ test_inspect_json_sample (void)
   g_assert_cmpint (json_array_get_int_element (row, 26), ==, 191);
   g_assert_nonnull (strstr (run.out, "\n    [1, 1, -0.0007, -0.0004, 100, 518.67, 641.82, 1589.7,"));
 
-  run_cli (&run, "inspect", "--json", "--rows", "3", csv, NULL);
+  rf_test_run_cli (&run, "inspect", "--json", "--rows", "3", csv, NULL);
   g_assert_cmpint (run.status, ==, 0);
   root = parse_object (parser, run.out);
   preview = json_object_get_array_member (root, "preview");
@@ -360,7 +307,7 @@ test_inspect_json_sample (void)
   g_assert_cmpint (json_array_get_int_element (json_array_get_array_element (preview, 2), 1), ==, 3);
 
   /* a forced type */
-  run_cli (&run, "inspect", "--json", "--rows", "0", "--type", "unit=string", csv, NULL);
+  rf_test_run_cli (&run, "inspect", "--json", "--rows", "0", "--type", "unit=string", csv, NULL);
   g_assert_cmpint (run.status, ==, 0);
   root = parse_object (parser, run.out);
   column = json_array_get_object_element (json_object_get_array_member (root, "columns"), 0);
@@ -376,11 +323,11 @@ test_inspect_options (void)
 {
   g_autofree char *csv = sample_csv ();
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(Run) run = { 0 };
+  g_auto(RfTestRun) run = { 0 };
   JsonObject *root;
   JsonArray *columns;
 
-  run_cli (&run, "inspect", "--json", "--rows", "1", "--all-strings", csv, NULL);
+  rf_test_run_cli (&run, "inspect", "--json", "--rows", "1", "--all-strings", csv, NULL);
   g_assert_cmpint (run.status, ==, 0);
   root = parse_object (parser, run.out);
   columns = json_object_get_array_member (root, "columns");
@@ -392,7 +339,7 @@ test_inspect_options (void)
                      json_array_get_array_element (json_object_get_array_member (root, "preview"),
                                                    0), 14), ==, "1.30");
 
-  run_cli (&run, "inspect", "--json", "--rows", "1", "--no-header", csv, NULL);
+  rf_test_run_cli (&run, "inspect", "--json", "--rows", "1", "--no-header", csv, NULL);
   g_assert_cmpint (run.status, ==, 0);
   root = parse_object (parser, run.out);
   g_assert_false (json_object_get_boolean_member (root, "header"));
@@ -401,20 +348,20 @@ test_inspect_options (void)
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (columns, 0),
                                                   "name"), ==, "column_1");
 
-  run_cli (&run, "inspect", "--json", "--rows", "0", "--delimiter", ";", csv, NULL);
+  rf_test_run_cli (&run, "inspect", "--json", "--rows", "0", "--delimiter", ";", csv, NULL);
   g_assert_cmpint (run.status, ==, 0);
   root = parse_object (parser, run.out);
   g_assert_cmpstr (json_object_get_string_member (root, "delimiter"), ==, ";");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "columns")), ==, 1);
 
   /* 365,501 bytes over a 0.2 MB limit: refused before parsing */
-  run_cli (&run, "inspect", "--max-mb", "0.2", csv, NULL);
+  rf_test_run_cli (&run, "inspect", "--max-mb", "0.2", csv, NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_cmpstr (run.out, ==, "");
   g_assert_true (g_str_has_prefix (run.err, "refinery-cli: "));
   g_assert_nonnull (strstr (run.err, "limit"));
 
-  run_cli (&run, "inspect", "--rows", "0", "--max-mb", "1", csv, NULL);
+  rf_test_run_cli (&run, "inspect", "--rows", "0", "--max-mb", "1", csv, NULL);
   g_assert_cmpint (run.status, ==, 0);
 }
 
@@ -423,10 +370,10 @@ test_inspect_text (void)
 {
   g_autofree char *csv = sample_csv ();
   g_autofree char *head = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(RfTestRun) run = { 0 };
   g_auto(GStrv) lines = NULL;
 
-  run_cli (&run, "inspect", "--rows", "2", csv, NULL);
+  rf_test_run_cli (&run, "inspect", "--rows", "2", csv, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_cmpstr (run.err, ==, "");
   head = g_strdup_printf ("File          %s\n"
@@ -470,12 +417,12 @@ test_inspect_json_file (void)
     "[{\"time\": \"2024-03-01T00:00:00Z\", \"temp\": 20.5, \"ok\": true},\n"
     " {\"time\": \"2024-03-01T00:00:10Z\", \"temp\": null, \"ok\": false}]\n", -1);
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(Run) run = { 0 };
+  g_auto(RfTestRun) run = { 0 };
   JsonObject *root;
   JsonObject *column;
   JsonArray *row;
 
-  run_cli (&run, "inspect", "--json", path, NULL);
+  rf_test_run_cli (&run, "inspect", "--json", path, NULL);
   g_assert_cmpint (run.status, ==, 0);
   root = parse_object (parser, run.out);
   g_assert_cmpstr (json_object_get_string_member (root, "format"), ==, "json");
@@ -516,54 +463,54 @@ test_end_to_end (void)
   g_autofree char *b = NULL;
   gsize la, lb;
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(Run) run = { 0 };
+  g_auto(RfTestRun) run = { 0 };
   JsonArray *machines;
   guint files;
 
-  run_cli (&run, "project", "init", dir, NULL);
+  rf_test_run_cli (&run, "project", "init", dir, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_str_has_prefix (run.out, "Created the project “plant” in "));
   g_assert_true (rf_project_is_project_dir (dir));
 
-  run_cli (&run, "project", "init", dir, NULL);
+  rf_test_run_cli (&run, "project", "init", dir, NULL);
   g_assert_cmpint (run.status, ==, 1);
   expected = g_strdup_printf ("refinery-cli: “%s” is already a Refinery project; open it instead of "
                               "creating it again\n", dir);
   g_assert_cmpstr (run.err, ==, expected);
 
-  run_cli (&run, "machine", "list", dir, NULL);
+  rf_test_run_cli (&run, "machine", "list", dir, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_cmpstr (run.out, ==, "The project “plant” has no machines yet; add one with "
                                 "“refinery-cli machine add”.\n");
 
-  run_cli (&run, "machine", "add", dir, "--profile", profile, NULL);
+  rf_test_run_cli (&run, "machine", "add", dir, "--profile", profile, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_str_has_prefix (run.out, "Added the machine “turbofan_fd001” (Turbofan engine "
                                             "(NASA C-MAPSS FD001)) to the project “plant”\n"));
 
-  run_cli (&run, "machine", "add", dir, "--profile", profile, NULL);
+  rf_test_run_cli (&run, "machine", "add", dir, "--profile", profile, NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_cmpstr (run.err, ==, "refinery-cli: The project “plant” already has a machine "
                                 "“turbofan_fd001”; give the new one another id (--id on the "
                                 "command line)\n");
 
-  run_cli (&run, "machine", "add", "--id", "engine_b", dir, "--profile", profile, NULL);
+  rf_test_run_cli (&run, "machine", "add", "--id", "engine_b", dir, "--profile", profile, NULL);
   g_assert_cmpint (run.status, ==, 0);
 
-  run_cli (&run, "machine", "list", dir, NULL);
+  rf_test_run_cli (&run, "machine", "list", dir, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_cmpstr (run.out, ==,
                    "turbofan_fd001\tTurbofan engine (NASA C-MAPSS FD001)\tturbofan_engine\n"
                    "engine_b\tTurbofan engine (NASA C-MAPSS FD001)\tturbofan_engine\n");
 
-  run_cli (&run, "machine", "list", "--json", dir, NULL);
+  rf_test_run_cli (&run, "machine", "list", "--json", dir, NULL);
   g_assert_cmpint (run.status, ==, 0);
   machines = json_object_get_array_member (parse_object (parser, run.out), "machines");
   g_assert_cmpuint (json_array_get_length (machines), ==, 2);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (machines, 1), "id"),
                    ==, "engine_b");
 
-  run_cli (&run, "ingest", dir, "--machine", "turbofan_fd001", csv, NULL);
+  rf_test_run_cli (&run, "ingest", dir, "--machine", "turbofan_fd001", csv, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_cmpstr (run.err, ==, "");
   g_assert_true (g_str_has_prefix (
@@ -578,7 +525,7 @@ test_end_to_end (void)
   files = rf_test_count_files (dir);
   g_assert_cmpuint (files, ==, 5);   /* project.json, 2 profiles, the copy, upload_metadata.json */
 
-  run_cli (&run, "ingest", dir, "--machine", "turbofan_fd001", csv, NULL);
+  rf_test_run_cli (&run, "ingest", dir, "--machine", "turbofan_fd001", csv, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_cmpstr (run.out, ==, "cmapss_fd001_excerpt.csv: already ingested as "
                                 "raw/turbofan_fd001/cmapss_fd001_excerpt.csv (sha256 "
@@ -586,13 +533,13 @@ test_end_to_end (void)
                                 "nothing was copied\n");
   g_assert_cmpuint (rf_test_count_files (dir), ==, files);
 
-  run_cli (&run, "ingest", dir, "--machine", "pump", csv, NULL);
+  rf_test_run_cli (&run, "ingest", dir, "--machine", "pump", csv, NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_cmpstr (run.err, ==, "refinery-cli: The project “plant” has no machine “pump” (known "
                                 "machines: turbofan_fd001, engine_b); add it with “refinery-cli "
                                 "machine add” or pick a known id\n");
 
-  run_cli (&run, "ingest", dir, "--machine", "engine_b", bad, NULL);
+  rf_test_run_cli (&run, "ingest", dir, "--machine", "engine_b", bad, NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_true (g_str_has_prefix (run.err, "refinery-cli: "));
   g_assert_cmpuint (rf_test_count_files (dir), ==, files);
@@ -628,7 +575,7 @@ test_interrupt (void)
   g_autofree char *err_text = NULL;
   g_autoptr(GString) content = g_string_new ("time,a,b,c,d\n");
   g_autoptr(GError) error = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(RfTestRun) run = { 0 };
   const char *argv[8];
   GPid pid;
   int err_fd;
@@ -640,12 +587,12 @@ test_interrupt (void)
                             (i / 3600) % 24, (i / 60) % 60, i % 60, i, i * 7, i % 1000, i % 13);
   g_assert_true (g_file_set_contents (big, content->str, (gssize) content->len, NULL));
 
-  run_cli (&run, "project", "init", dir, NULL);
+  rf_test_run_cli (&run, "project", "init", dir, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  run_cli (&run, "machine", "add", dir, "--profile", profile, NULL);
+  rf_test_run_cli (&run, "machine", "add", dir, "--profile", profile, NULL);
   g_assert_cmpint (run.status, ==, 0);
 
-  argv[0] = cli_path ();
+  argv[0] = rf_test_cli_path ();
   argv[1] = "ingest";
   argv[2] = dir;
   argv[3] = "--machine";
