@@ -1043,6 +1043,20 @@ test_errors (void)
   g_assert_nonnull (strstr (error->message, "constant"));
   g_clear_error (&error);
 
+  /* A single row says so. */
+  {
+    g_autoptr(RfTable) one_row = rf_table_new ();
+    g_autoptr(RfColumn) v = rf_column_new ("v", RF_COLUMN_DOUBLE);
+
+    rf_column_append_double (v, 1.25);
+    rf_table_add_column (one_row, v);
+    model = rf_model_train (one_row, &options, NULL, NULL, NULL, NULL, &error);
+    g_assert_null (model);
+    g_assert_error (error, RF_ERROR, RF_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "single row"));
+    g_clear_error (&error);
+  }
+
   options.exclude = bogus;
   model = rf_model_train (table, &options, NULL, NULL, NULL, NULL, &error);
   g_assert_null (model);

@@ -422,9 +422,15 @@ rf_model_train (const RfTable        *table,
   model->timings.fit = seconds_since (start);
   if (rf_transformer_get_output_dim (model->transformer) == 0)
     {
-      g_set_error (error, RF_ERROR, RF_ERROR_INVALID,
-                   "Every column of the data is constant: there is nothing for a model to "
-                   "learn. Train on data whose values vary.");
+      /* One row is the commonest way to get there: say so. */
+      if (rf_table_get_n_rows (kept) == 1)
+        g_set_error_literal (error, RF_ERROR, RF_ERROR_INVALID,
+                             "The data has a single row: there is nothing for a model to learn. "
+                             "Train on many rows (hundreds at least).");
+      else
+        g_set_error (error, RF_ERROR, RF_ERROR_INVALID,
+                     "Every column of the data is constant: there is nothing for a model to "
+                     "learn. Train on data whose values vary.");
       return NULL;
     }
 
