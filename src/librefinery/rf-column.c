@@ -270,6 +270,34 @@ rf_column_append_timestamp (RfColumn *column,
   column->values.i64[column->n_rows++] = usec_since_epoch;
 }
 
+/* New rows past n_rows are valid in the bitmap already (rf_column_reserve
+ * fills new capacity with present bits), so a block copy is all it takes. */
+void
+rf_column_append_doubles (RfColumn     *column,
+                          const double *values,
+                          gsize         n)
+{
+  g_return_if_fail (column->type == RF_COLUMN_DOUBLE);
+  g_return_if_fail (values != NULL || n == 0);
+  rf_column_reserve (column, n, 0);
+  if (n > 0)
+    memcpy (column->values.f64 + column->n_rows, values, n * sizeof (double));
+  column->n_rows += n;
+}
+
+void
+rf_column_append_int64s (RfColumn     *column,
+                         const gint64 *values,
+                         gsize         n)
+{
+  g_return_if_fail (column->type == RF_COLUMN_INT64 || column->type == RF_COLUMN_TIMESTAMP);
+  g_return_if_fail (values != NULL || n == 0);
+  rf_column_reserve (column, n, 0);
+  if (n > 0)
+    memcpy (column->values.i64 + column->n_rows, values, n * sizeof (gint64));
+  column->n_rows += n;
+}
+
 void
 rf_column_append_bool (RfColumn *column,
                        gboolean  value)

@@ -123,6 +123,15 @@ void          rf_column_append_string   (RfColumn     *column,
                                          const char   *value,
                                          gssize        length);
 void          rf_column_append_null     (RfColumn     *column);
+/* Append n present values at once: doubles to a DOUBLE column, int64
+ * values to an INT64 or TIMESTAMP column (what hot loops that make whole
+ * blocks of values use). */
+void          rf_column_append_doubles  (RfColumn     *column,
+                                         const double *values,
+                                         gsize         n);
+void          rf_column_append_int64s   (RfColumn     *column,
+                                         const gint64 *values,
+                                         gsize         n);
 /* Append every row of src (same type) to column. */
 void          rf_column_append_column   (RfColumn     *column,
                                          const RfColumn *src);
