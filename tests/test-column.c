@@ -194,6 +194,49 @@ test_names (void)
   g_assert_cmpstr (rf_column_role_to_string (RF_ROLE_UNIT_ID), ==, "unit_id");
 }
 
+/* Block appends: values in order, a bitmap made by an earlier null keeps
+ * the new rows present, capacity grows past the first reservation. */
+static void
+test_append_blocks (void)
+{
+  g_autoptr(RfColumn) d = rf_column_new ("d", RF_COLUMN_DOUBLE);
+  g_autoptr(RfColumn) t = rf_column_new ("t", RF_COLUMN_TIMESTAMP);
+  g_autoptr(RfColumn) i = rf_column_new ("i", RF_COLUMN_INT64);
+  double dv[1000];
+  gint64 iv[1000];
+
+  for (int k = 0; k < 1000; k++)
+    {
+      dv[k] = k * 0.5 - 3.0;
+      iv[k] = (gint64) k * 1000000 - 7;
+    }
+  rf_column_append_double (d, 42.0);
+  rf_column_append_null (d);
+  rf_column_append_doubles (d, dv, 1000);
+  rf_column_append_doubles (d, dv, 0);
+  rf_column_append_doubles (d, dv + 10, 3);
+  g_assert_cmpuint (d->n_rows, ==, 1005);
+  g_assert_cmpuint (d->n_missing, ==, 1);
+  g_assert_false (rf_column_is_valid (d, 1));
+  g_assert_cmpfloat (rf_column_get_double (d, 0), ==, 42.0);
+  for (int k = 0; k < 1000; k++)
+    {
+      g_assert_true (rf_column_is_valid (d, 2 + k));
+      g_assert_cmpfloat (rf_column_get_double (d, 2 + k), ==, dv[k]);
+    }
+  g_assert_cmpfloat (rf_column_get_double (d, 1004), ==, dv[12]);
+
+  rf_column_append_int64s (t, iv, 1000);
+  rf_column_append_int64s (i, iv, 500);
+  rf_column_append_int64 (i, 5);
+  g_assert_cmpuint (t->n_rows, ==, 1000);
+  g_assert_cmpuint (i->n_rows, ==, 501);
+  g_assert_null (t->validity);
+  g_assert_cmpint (t->values.i64[999], ==, iv[999]);
+  g_assert_cmpint (rf_column_get_int64 (i, 499), ==, iv[499]);
+  g_assert_cmpint (rf_column_get_int64 (i, 500), ==, 5);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -202,6 +245,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rf/column/strings", test_strings);
   g_test_add_func ("/rf/column/nulls", test_nulls);
   g_test_add_func ("/rf/column/append-column", test_append_column);
+  g_test_add_func ("/rf/column/append-blocks", test_append_blocks);
   g_test_add_func ("/rf/column/format-value", test_format_value);
   g_test_add_func ("/rf/column/summary", test_summary);
   g_test_add_func ("/rf/column/names", test_names);
