@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rf-cli-private.h"
+#include "rf-json-build.h"
 #include "rf-cli-progress.h"
 #include "rf-reader.h"
 
@@ -142,18 +143,6 @@ add_summary_member (JsonBuilder   *builder,
     json_builder_add_double_value (builder, which == 0 ? s->min : s->max);
 }
 
-static void
-add_nullable (JsonBuilder *builder,
-              const char  *name,
-              const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 static const RfColumnReport *
 find_column_report (const RfReadReport *report,
                     guint               index,
@@ -219,10 +208,10 @@ build_json (const char         *path,
   gsize n_rows = rf_table_get_n_rows (table);
 
   json_builder_begin_object (builder);
-  add_nullable (builder, "schema", "refinery-cli/inspect");
+  rf_json_add_string (builder, "schema", "refinery-cli/inspect");
   json_builder_set_member_name (builder, "schema_version");
   json_builder_add_int_value (builder, INSPECT_SCHEMA_VERSION);
-  add_nullable (builder, "path", display);
+  rf_json_add_string (builder, "path", display);
   rf_read_report_add_detection_json (report, builder);
   json_builder_set_member_name (builder, "rows");
   json_builder_add_int_value (builder, (gint64) n_rows);
@@ -238,16 +227,16 @@ build_json (const char         *path,
                                                           : RF_TIMESTAMP_FORMAT_UNKNOWN;
 
       json_builder_begin_object (builder);
-      add_nullable (builder, "name", column->name);
-      add_nullable (builder, "type", rf_column_type_to_string (column->type));
-      add_nullable (builder, "unit", column->unit);
-      add_nullable (builder, "role", rf_column_role_to_string (column->role));
+      rf_json_add_string (builder, "name", column->name);
+      rf_json_add_string (builder, "type", rf_column_type_to_string (column->type));
+      rf_json_add_string (builder, "unit", column->unit);
+      rf_json_add_string (builder, "role", rf_column_role_to_string (column->role));
       json_builder_set_member_name (builder, "missing");
       json_builder_add_int_value (builder, (gint64) column->n_missing);
       add_summary_member (builder, "min", &s, 0);
       add_summary_member (builder, "max", &s, 1);
       add_summary_member (builder, "mean", &s, 2);
-      add_nullable (builder, "timestamp_format",
+      rf_json_add_string (builder, "timestamp_format",
                     column->type == RF_COLUMN_TIMESTAMP && ts_format != RF_TIMESTAMP_FORMAT_UNKNOWN
                       ? rf_timestamp_format_to_string (ts_format) : NULL);
       json_builder_set_member_name (builder, "type_overridden");

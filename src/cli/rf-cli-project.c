@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rf-cli-private.h"
+#include "rf-json-build.h"
 #include "rf-project.h"
 
 /* "project" and "machine" group subcommands; without one (or with --help)
@@ -127,18 +128,6 @@ machine_add (int    argc,
   return RF_CLI_EXIT_OK;
 }
 
-static void
-add_nullable (JsonBuilder *builder,
-              const char  *name,
-              const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 static int
 machine_list (int    argc,
               char **argv)
@@ -175,8 +164,8 @@ machine_list (int    argc,
       g_autoptr(GString) out = g_string_new (NULL);
 
       json_builder_begin_object (builder);
-      add_nullable (builder, "project", rf_project_get_name (project));
-      add_nullable (builder, "path", rf_project_get_path (project));
+      rf_json_add_string (builder, "project", rf_project_get_name (project));
+      rf_json_add_string (builder, "path", rf_project_get_path (project));
       json_builder_set_member_name (builder, "machines");
       json_builder_begin_array (builder);
       for (guint i = 0; i < n; i++)
@@ -184,10 +173,10 @@ machine_list (int    argc,
           const RfMachine *machine = rf_project_get_machine (project, i);
 
           json_builder_begin_object (builder);
-          add_nullable (builder, "id", machine->id);
-          add_nullable (builder, "name", machine->name);
-          add_nullable (builder, "machine_type", machine->type);
-          add_nullable (builder, "profile", machine->profile_path);
+          rf_json_add_string (builder, "id", machine->id);
+          rf_json_add_string (builder, "name", machine->name);
+          rf_json_add_string (builder, "machine_type", machine->type);
+          rf_json_add_string (builder, "profile", machine->profile_path);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);

@@ -8,6 +8,7 @@
 
 #include "rf-atomic-file.h"
 #include "rf-cli-private.h"
+#include "rf-json-build.h"
 #include "rf-cli-progress.h"
 #include "rf-error.h"
 #include "rf-ingest.h"
@@ -247,33 +248,12 @@ project_model_path (RfProject   *project,
 /* Output ----------------------------------------------------------------- */
 
 static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_double (JsonBuilder *builder,
             const char  *name,
             double       value)
 {
   json_builder_set_member_name (builder, name);
   json_builder_add_double_value (builder, value);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
 }
 
 static JsonNode *
@@ -294,13 +274,13 @@ build_json (TrainJob   *job,
   guint n_history;
 
   json_builder_begin_object (builder);
-  add_string (builder, "schema", schema);
-  add_int (builder, "schema_version", TRAIN_SCHEMA_VERSION);
-  add_string (builder, "project", project);
-  add_string (builder, "machine", machine);
-  add_string (builder, "data", job->data_path);
-  add_string (builder, "data_sha256", job->data_sha256);
-  add_int (builder, "rows", (gint64) rf_table_get_n_rows (job->table));
+  rf_json_add_string (builder, "schema", schema);
+  rf_json_add_int (builder, "schema_version", TRAIN_SCHEMA_VERSION);
+  rf_json_add_string (builder, "project", project);
+  rf_json_add_string (builder, "machine", machine);
+  rf_json_add_string (builder, "data", job->data_path);
+  rf_json_add_string (builder, "data_sha256", job->data_sha256);
+  rf_json_add_int (builder, "rows", (gint64) rf_table_get_n_rows (job->table));
   json_builder_set_member_name (builder, "columns");
   json_builder_begin_array (builder);
   for (guint c = 0; c < rf_transformer_get_n_columns (transformer); c++)
@@ -311,21 +291,21 @@ build_json (TrainJob   *job,
   for (guint i = 0; lineage->excluded_columns[i] != NULL; i++)
     json_builder_add_string_value (builder, lineage->excluded_columns[i]);
   json_builder_end_array (builder);
-  add_int (builder, "encoded_dim", rf_transformer_get_output_dim (transformer));
-  add_string (builder, "model", job->out_path);
-  add_string (builder, "model_sha256", rf_model_get_sha256 (model));
+  rf_json_add_int (builder, "encoded_dim", rf_transformer_get_output_dim (transformer));
+  rf_json_add_string (builder, "model", job->out_path);
+  rf_json_add_string (builder, "model_sha256", rf_model_get_sha256 (model));
   json_builder_set_member_name (builder, "seed");
   json_builder_add_int_value (builder, (gint64) rf_model_get_config (model)->seed);
-  add_int (builder, "epochs", rf_model_get_config (model)->epochs);
-  add_int (builder, "epochs_run", result->epochs_run);
+  rf_json_add_int (builder, "epochs", rf_model_get_config (model)->epochs);
+  rf_json_add_int (builder, "epochs_run", result->epochs_run);
   json_builder_set_member_name (builder, "stopped_early");
   json_builder_add_boolean_value (builder, result->stopped_early);
-  add_int (builder, "best_epoch", result->best_epoch);
+  rf_json_add_int (builder, "best_epoch", result->best_epoch);
   add_double (builder, "final_train_loss", result->final_train_loss);
   add_double (builder, "final_validation_loss", result->final_validation_loss);
   add_double (builder, "best_validation_loss", result->best_validation_loss);
-  add_int (builder, "train_rows", (gint64) result->n_train_rows);
-  add_int (builder, "validation_rows", (gint64) result->n_validation_rows);
+  rf_json_add_int (builder, "train_rows", (gint64) result->n_train_rows);
+  rf_json_add_int (builder, "validation_rows", (gint64) result->n_validation_rows);
   add_double (builder, "seconds_per_epoch", result->epochs_run > 0
                                               ? result->seconds / result->epochs_run : 0.0);
   add_double (builder, "setup_seconds", timings->fit + timings->encode);
@@ -348,15 +328,15 @@ build_json (TrainJob   *job,
 
   if (refinement != NULL)
     {
-      add_string (builder, "base_model", refinement->base_path);
+      rf_json_add_string (builder, "base_model", refinement->base_path);
       add_double (builder, "out_of_mode_share", refinement->out_of_mode_share);
       add_double (builder, "scratch_threshold", RF_MODEL_SCRATCH_THRESHOLD);
-      add_string (builder, "recommendation",
+      rf_json_add_string (builder, "recommendation",
                   refinement->recommend_scratch ? "train_from_scratch" : "refine");
       add_double (builder, "base_validation_loss", refinement->base_validation_loss);
       add_double (builder, "refined_validation_loss", refinement->refined_validation_loss);
-      add_string (builder, "training_comparison", job->comparison_path);
-      add_string (builder, "refinement_config", job->config_path);
+      rf_json_add_string (builder, "training_comparison", job->comparison_path);
+      rf_json_add_string (builder, "refinement_config", job->config_path);
     }
   json_builder_end_object (builder);
   return json_builder_get_root (builder);

@@ -3,6 +3,7 @@
 
 #include "rf-column.h"
 #include "rf-error.h"
+#include "rf-json-build.h"
 #include "rf-progress.h"
 #include "rf-rng.h"
 #include "rf-table.h"

@@ -9,6 +9,7 @@
 
 #include "rf-atomic-file.h"
 #include "rf-error.h"
+#include "rf-json-build.h"
 #include "rf-json-writer.h"
 #include "rf-model.h"
 #include "rf-safetensors.h"
@@ -960,36 +961,6 @@ add_double (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_bool (JsonBuilder *builder,
-          const char  *name,
-          gboolean     value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_boolean_value (builder, value);
-}
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 /* Seeds are unsigned 64-bit; JSON integers as json-glib reads them are
  * signed: the few seeds above 2^63 - 1 are written as decimal strings. */
 static void
@@ -1031,8 +1002,8 @@ architecture_text (RfModel *model)
   const RfTvaeArch *arch = rf_tvae_get_arch (model->tvae);
 
   json_builder_begin_object (builder);
-  add_int (builder, "data_dim", rf_tvae_get_data_dim (model->tvae));
-  add_int (builder, "embedding_dim", arch->embedding_dim);
+  rf_json_add_int (builder, "data_dim", rf_tvae_get_data_dim (model->tvae));
+  rf_json_add_int (builder, "embedding_dim", arch->embedding_dim);
   json_builder_set_member_name (builder, "compress_dims");
   json_builder_begin_array (builder);
   for (guint i = 0; i < arch->n_compress; i++)
@@ -1054,8 +1025,8 @@ add_config (JsonBuilder         *builder,
 {
   json_builder_set_member_name (builder, "config");
   json_builder_begin_object (builder);
-  add_int (builder, "epochs", config->epochs);
-  add_int (builder, "batch_size", config->batch_size);
+  rf_json_add_int (builder, "epochs", config->epochs);
+  rf_json_add_int (builder, "batch_size", config->batch_size);
   add_double (builder, "learning_rate", config->learning_rate);
   add_double (builder, "beta1", config->beta1);
   add_double (builder, "beta2", config->beta2);
@@ -1065,8 +1036,8 @@ add_config (JsonBuilder         *builder,
   add_double (builder, "sigma_min", config->sigma_min);
   add_double (builder, "sigma_max", config->sigma_max);
   add_double (builder, "validation_fraction", config->validation_fraction);
-  add_int (builder, "patience", config->patience);
-  add_bool (builder, "freeze_encoder", config->freeze_encoder);
+  rf_json_add_int (builder, "patience", config->patience);
+  rf_json_add_bool (builder, "freeze_encoder", config->freeze_encoder);
   add_seed (builder, "seed", config->seed);
   json_builder_end_object (builder);
 }
@@ -1078,27 +1049,27 @@ training_text (RfModel *model)
   const RfTrainResult *r = &model->result;
 
   json_builder_begin_object (builder);
-  add_int (builder, "generation", model->generation);
+  rf_json_add_int (builder, "generation", model->generation);
   add_config (builder, &model->config);
 
   json_builder_set_member_name (builder, "transformer_options");
   json_builder_begin_object (builder);
-  add_int (builder, "max_discrete_levels", model->transformer_options.max_discrete_levels);
-  add_int (builder, "max_modes", model->transformer_options.max_modes);
+  rf_json_add_int (builder, "max_discrete_levels", model->transformer_options.max_discrete_levels);
+  rf_json_add_int (builder, "max_modes", model->transformer_options.max_modes);
   add_double (builder, "weight_threshold", model->transformer_options.weight_threshold);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "result");
   json_builder_begin_object (builder);
-  add_int (builder, "epochs_run", r->epochs_run);
-  add_int (builder, "best_epoch", r->best_epoch);
-  add_bool (builder, "stopped_early", r->stopped_early);
+  rf_json_add_int (builder, "epochs_run", r->epochs_run);
+  rf_json_add_int (builder, "best_epoch", r->best_epoch);
+  rf_json_add_bool (builder, "stopped_early", r->stopped_early);
   add_double (builder, "final_train_loss", r->final_train_loss);
   add_double (builder, "final_validation_loss", r->final_validation_loss);
   add_double (builder, "best_validation_loss", r->best_validation_loss);
   add_double (builder, "seconds", r->seconds);
-  add_int (builder, "n_train_rows", (gint64) r->n_train_rows);
-  add_int (builder, "n_validation_rows", (gint64) r->n_validation_rows);
+  rf_json_add_int (builder, "n_train_rows", (gint64) r->n_train_rows);
+  rf_json_add_int (builder, "n_validation_rows", (gint64) r->n_validation_rows);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "timings");
@@ -1115,9 +1086,9 @@ training_text (RfModel *model)
       const RfModelEpoch *e = &g_array_index (model->history, RfModelEpoch, i);
 
       json_builder_begin_object (builder);
-      add_int (builder, "generation", e->generation);
-      add_int (builder, "epoch", e->report.epoch);
-      add_int (builder, "n_epochs", e->report.n_epochs);
+      rf_json_add_int (builder, "generation", e->generation);
+      rf_json_add_int (builder, "epoch", e->report.epoch);
+      rf_json_add_int (builder, "n_epochs", e->report.n_epochs);
       add_double (builder, "train_loss", e->report.train_loss);
       add_double (builder, "validation_loss", e->report.validation_loss);
       add_double (builder, "seconds", e->report.seconds);
@@ -1132,11 +1103,11 @@ training_text (RfModel *model)
     {
       json_builder_begin_object (builder);
       add_double (builder, "out_of_mode_share", model->refinement->out_of_mode_share);
-      add_bool (builder, "recommend_scratch", model->refinement->recommend_scratch);
+      rf_json_add_bool (builder, "recommend_scratch", model->refinement->recommend_scratch);
       add_double (builder, "scratch_threshold", RF_MODEL_SCRATCH_THRESHOLD);
       add_double (builder, "base_validation_loss", model->refinement->base_validation_loss);
       add_double (builder, "refined_validation_loss", model->refinement->refined_validation_loss);
-      add_string (builder, "base_path", model->refinement->base_path);
+      rf_json_add_string (builder, "base_path", model->refinement->base_path);
       json_builder_end_object (builder);
     }
   json_builder_end_object (builder);
@@ -1156,12 +1127,12 @@ schema_text (RfModel *model)
   for (guint c = 0; c < n_columns; c++)
     {
       json_builder_begin_object (builder);
-      add_string (builder, "name", rf_transformer_get_column_name (t, c));
-      add_string (builder, "type", rf_column_type_to_string (rf_transformer_get_column_type (t, c)));
-      add_string (builder, "unit", rf_transformer_get_column_unit (t, c));
-      add_string (builder, "role", rf_column_role_to_string (rf_transformer_get_column_role (t, c)));
-      add_string (builder, "kind", kind_to_string (rf_transformer_get_column_kind (t, c)));
-      add_int (builder, "modes", rf_transformer_get_column_modes (t, c));
+      rf_json_add_string (builder, "name", rf_transformer_get_column_name (t, c));
+      rf_json_add_string (builder, "type", rf_column_type_to_string (rf_transformer_get_column_type (t, c)));
+      rf_json_add_string (builder, "unit", rf_transformer_get_column_unit (t, c));
+      rf_json_add_string (builder, "role", rf_column_role_to_string (rf_transformer_get_column_role (t, c)));
+      rf_json_add_string (builder, "kind", kind_to_string (rf_transformer_get_column_kind (t, c)));
+      rf_json_add_int (builder, "modes", rf_transformer_get_column_modes (t, c));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -1178,9 +1149,9 @@ lineage_text (RfModel *model)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "data");
   json_builder_begin_object (builder);
-  add_string (builder, "file", l->data_name);
-  add_string (builder, "sha256", l->data_sha256);
-  add_int (builder, "rows", (gint64) l->data_rows);
+  rf_json_add_string (builder, "file", l->data_name);
+  rf_json_add_string (builder, "sha256", l->data_sha256);
+  rf_json_add_int (builder, "rows", (gint64) l->data_rows);
   json_builder_set_member_name (builder, "excluded_columns");
   json_builder_begin_array (builder);
   for (guint i = 0; l->excluded_columns[i] != NULL; i++)
@@ -1194,12 +1165,12 @@ lineage_text (RfModel *model)
   else
     {
       json_builder_begin_object (builder);
-      add_string (builder, "file", l->parent_name);
-      add_string (builder, "sha256", l->parent_sha256);
+      rf_json_add_string (builder, "file", l->parent_name);
+      rf_json_add_string (builder, "sha256", l->parent_sha256);
       json_builder_end_object (builder);
     }
-  add_string (builder, "created", l->created);
-  add_string (builder, "refinery_version", l->refinery_version);
+  rf_json_add_string (builder, "created", l->created);
+  rf_json_add_string (builder, "refinery_version", l->refinery_version);
   json_builder_end_object (builder);
   return builder_to_text (builder, FALSE);
 }
@@ -2019,8 +1990,8 @@ add_curve (JsonBuilder *builder,
 
   json_builder_set_member_name (builder, name);
   json_builder_begin_object (builder);
-  add_string (builder, "model", model_name);
-  add_int (builder, "generation", generation);
+  rf_json_add_string (builder, "model", model_name);
+  rf_json_add_int (builder, "generation", generation);
   json_builder_set_member_name (builder, "epochs");
   json_builder_begin_array (builder);
   for (guint i = 0; i < model->history->len; i++)
@@ -2104,34 +2075,34 @@ rf_model_save_refinement_files (RfModel     *model,
                 / fabs (f->base_validation_loss) * 100.0;
 
   json_builder_begin_object (comparison);
-  add_string (comparison, "format", "refinery-training-comparison");
-  add_int (comparison, "format_version", 1);
+  rf_json_add_string (comparison, "format", "refinery-training-comparison");
+  rf_json_add_int (comparison, "format_version", 1);
   add_curve (comparison, "base", model, model->generation - 1, model->lineage.parent_name);
   add_curve (comparison, "refined", model, model->generation, name);
-  add_bool (comparison, "stopped_early", model->result.stopped_early);
+  rf_json_add_bool (comparison, "stopped_early", model->result.stopped_early);
   add_double (comparison, "base_validation_loss_on_new_data", f->base_validation_loss);
   add_double (comparison, "refined_validation_loss_on_new_data", f->refined_validation_loss);
   add_double (comparison, "improvement_percent", improvement);
   add_double (comparison, "out_of_mode_share", f->out_of_mode_share);
   add_double (comparison, "scratch_threshold", RF_MODEL_SCRATCH_THRESHOLD);
-  add_string (comparison, "recommendation", recommendation (f));
+  rf_json_add_string (comparison, "recommendation", recommendation (f));
   json_builder_end_object (comparison);
 
   json_builder_begin_object (config);
-  add_string (config, "base_model_path", f->base_path);
+  rf_json_add_string (config, "base_model_path", f->base_path);
   add_double (config, "learning_rate", model->config.learning_rate);
-  add_int (config, "epochs", model->config.epochs);
-  add_int (config, "batch_size", model->config.batch_size);
-  add_int (config, "early_stopping_patience", model->config.patience);
-  add_bool (config, "freeze_encoder", model->config.freeze_encoder);
+  rf_json_add_int (config, "epochs", model->config.epochs);
+  rf_json_add_int (config, "batch_size", model->config.batch_size);
+  rf_json_add_int (config, "early_stopping_patience", model->config.patience);
+  rf_json_add_bool (config, "freeze_encoder", model->config.freeze_encoder);
   add_seed (config, "seed", model->config.seed);
   add_double (config, "validation_fraction", model->config.validation_fraction);
-  add_int (config, "epochs_run", model->result.epochs_run);
-  add_bool (config, "stopped_early", model->result.stopped_early);
-  add_int (config, "best_epoch", model->result.best_epoch);
+  rf_json_add_int (config, "epochs_run", model->result.epochs_run);
+  rf_json_add_bool (config, "stopped_early", model->result.stopped_early);
+  rf_json_add_int (config, "best_epoch", model->result.best_epoch);
   add_double (config, "out_of_mode_share", f->out_of_mode_share);
-  add_string (config, "recommendation", recommendation (f));
-  add_string (config, "refined_model", name);
+  rf_json_add_string (config, "recommendation", recommendation (f));
+  rf_json_add_string (config, "refined_model", name);
   json_builder_end_object (config);
 
   return write_json_file (dir, "training_comparison.json", comparison, error) &&
