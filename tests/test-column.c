@@ -237,6 +237,66 @@ test_append_blocks (void)
   g_assert_cmpint (rf_column_get_int64 (i, 500), ==, 5);
 }
 
+/* In-place filling: zeros appended, values and missing bits written
+ * directly, missing values recounted (and a bitmap with none dropped). */
+static void
+test_fill_in_place (void)
+{
+  g_autoptr(RfColumn) d = rf_column_new ("d", RF_COLUMN_DOUBLE);
+  g_autoptr(RfColumn) i = rf_column_new ("i", RF_COLUMN_INT64);
+  g_autoptr(RfColumn) s = rf_column_new ("s", RF_COLUMN_STRING);
+  g_autoptr(RfColumn) b = rf_column_new ("b", RF_COLUMN_BOOL);
+  gsize len;
+
+  rf_column_prepare_validity (d);
+  rf_column_append_zeros (d, 20);
+  g_assert_cmpuint (d->n_rows, ==, 20);
+  for (gsize r = 0; r < 20; r++)
+    g_assert_cmpfloat (d->values.f64[r], ==, 0.0);
+  d->values.f64[3] = 2.5;
+  rf_column_mark_missing_in_place (d, 9);
+  rf_column_mark_missing_in_place (d, 17);
+  rf_column_recount_missing (d);
+  g_assert_cmpuint (d->n_missing, ==, 2);
+  g_assert_false (rf_column_is_valid (d, 9));
+  g_assert_false (rf_column_is_valid (d, 17));
+  g_assert_true (rf_column_is_valid (d, 3));
+  g_assert_cmpfloat (rf_column_get_double (d, 3), ==, 2.5);
+  /* More zeros after values: the old ones stay, the new ones are present. */
+  rf_column_append_double (d, 7.0);
+  rf_column_append_zeros (d, 5);
+  g_assert_cmpuint (d->n_rows, ==, 26);
+  g_assert_cmpfloat (d->values.f64[20], ==, 7.0);
+  g_assert_cmpfloat (d->values.f64[25], ==, 0.0);
+  g_assert_true (rf_column_is_valid (d, 25));
+  g_assert_cmpuint (d->n_missing, ==, 2);
+
+  /* Nothing marked: the bitmap goes. */
+  rf_column_prepare_validity (i);
+  rf_column_append_zeros (i, 1000);
+  i->values.i64[999] = -4;
+  rf_column_recount_missing (i);
+  g_assert_null (i->validity);
+  g_assert_cmpuint (i->n_missing, ==, 0);
+  g_assert_cmpint (rf_column_get_int64 (i, 999), ==, -4);
+
+  rf_column_append_string (s, "ab", -1);
+  rf_column_append_zeros (s, 3);
+  g_assert_cmpuint (s->n_rows, ==, 4);
+  {
+    const char *text = rf_column_get_string (s, 0, &len);
+    g_assert_cmpmem (text, len, "ab", 2);
+  }
+  rf_column_get_string (s, 3, &len);
+  g_assert_cmpuint (len, ==, 0);
+  g_assert_cmpuint (s->n_bytes, ==, 2);
+
+  rf_column_append_zeros (b, 9);
+  b->values.u8[8] = 1;
+  g_assert_true (rf_column_get_bool (b, 8));
+  g_assert_false (rf_column_get_bool (b, 7));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -246,6 +306,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rf/column/nulls", test_nulls);
   g_test_add_func ("/rf/column/append-column", test_append_column);
   g_test_add_func ("/rf/column/append-blocks", test_append_blocks);
+  g_test_add_func ("/rf/column/fill-in-place", test_fill_in_place);
   g_test_add_func ("/rf/column/format-value", test_format_value);
   g_test_add_func ("/rf/column/summary", test_summary);
   g_test_add_func ("/rf/column/names", test_names);

@@ -224,7 +224,6 @@ rf_column_reserve (RfColumn *column,
     }
 }
 
-/* Creates the bitmap (all present) the first time a value goes missing. */
 static void
 ensure_validity (RfColumn *column)
 {
@@ -268,6 +267,70 @@ rf_column_append_timestamp (RfColumn *column,
   g_return_if_fail (column->type == RF_COLUMN_TIMESTAMP);
   make_room (column);
   column->values.i64[column->n_rows++] = usec_since_epoch;
+}
+
+void
+rf_column_append_zeros (RfColumn *column,
+                        gsize     n)
+{
+  gsize size;
+
+  g_return_if_fail (column != NULL);
+  if (n == 0)
+    return;
+
+  size = value_size (column->type);
+  if (column->type != RF_COLUMN_STRING && column->n_rows == 0 && column->capacity < n)
+    {
+      /* Fresh zeroed memory: large blocks are new pages the system zeroes
+       * when first written, so nothing is touched twice. */
+      g_free (column->values.data);
+      column->values.data = g_malloc0_n (n, size);
+      advise_huge_pages (column->values.data, n * size);
+      if (column->validity != NULL)
+        {
+          column->validity = g_realloc (column->validity, (n + 7) / 8);
+          memset (column->validity, 0xff, (n + 7) / 8);
+        }
+      column->capacity = n;
+    }
+  else
+    {
+      rf_column_reserve (column, n, 0);
+      if (column->type == RF_COLUMN_STRING)
+        for (gsize i = 1; i <= n; i++)
+          column->offsets[column->n_rows + i] = column->n_bytes;
+      else
+        memset ((guint8 *) column->values.data + column->n_rows * size, 0, n * size);
+    }
+  column->n_rows += n;
+}
+
+/* Creates the bitmap (all present) the first time a value goes missing. */
+static void ensure_validity (RfColumn *column);
+
+void
+rf_column_prepare_validity (RfColumn *column)
+{
+  g_return_if_fail (column != NULL);
+  ensure_validity (column);
+}
+
+void
+rf_column_recount_missing (RfColumn *column)
+{
+  gsize missing = 0;
+
+  g_return_if_fail (column != NULL);
+  if (column->validity == NULL)
+    return;
+  for (gsize byte = 0; byte < column->n_rows / 8; byte++)
+    missing += 8 - (gsize) __builtin_popcount (column->validity[byte]);
+  for (gsize row = column->n_rows & ~(gsize) 7; row < column->n_rows; row++)
+    missing += !rf_column_is_valid (column, row);
+  column->n_missing = missing;
+  if (missing == 0)
+    g_clear_pointer (&column->validity, g_free);
 }
 
 /* New rows past n_rows are valid in the bitmap already (rf_column_reserve

@@ -132,6 +132,30 @@ void          rf_column_append_doubles  (RfColumn     *column,
 void          rf_column_append_int64s   (RfColumn     *column,
                                          const gint64 *values,
                                          gsize         n);
+/* Filling a column in place, from several threads at once: append n
+ * present rows with zero values (strings: empty) first, then write
+ * values.f64 / i64 / u8 of disjoint row ranges directly; nothing moves
+ * until the next append. On a new column the memory comes zeroed from the
+ * system and is not touched here, so the writers take the page faults, in
+ * parallel. */
+void          rf_column_append_zeros    (RfColumn     *column,
+                                         gsize         n);
+/* Creates the validity bitmap now (every row present), so that in-place
+ * writers can mark rows missing with rf_column_mark_missing_in_place();
+ * threads must then own whole bitmap bytes (row ranges starting at a
+ * multiple of 8). Afterwards rf_column_recount_missing() sets n_missing
+ * and drops a bitmap with nothing missing. */
+void          rf_column_prepare_validity(RfColumn     *column);
+void          rf_column_recount_missing (RfColumn     *column);
+
+/* The value slot must be zeroed by the caller, as for every missing row. */
+static inline void
+rf_column_mark_missing_in_place (RfColumn *column,
+                                 gsize     row)
+{
+  column->validity[row >> 3] &= (guint8) ~(1u << (row & 7));
+}
+
 /* Append every row of src (same type) to column. */
 void          rf_column_append_column   (RfColumn     *column,
                                          const RfColumn *src);

@@ -608,7 +608,8 @@ typedef struct
   gint next_block;          /* atomic: the next block a worker claims */
   GMutex lock;
   GCond cond;
-  RfTable **blocks;         /* made, not yet joined (under lock) */
+  RfColumn **columns;       /* the result's columns, one per transformer column */
+  GPtrArray **blocks;       /* a made block's string columns, not yet joined (under lock) */
   guint n_running;          /* workers still running (under lock) */
   gint stop;                /* atomic: cancelled or failed, claim no more */
   GError *error;            /* the first worker error (under lock) */
@@ -622,6 +623,8 @@ sample_worker (gpointer user_data)
   guint dim = rf_tvae_get_data_dim (tvae);
   const float *sigmas = rf_tvae_get_sigmas (tvae);
   g_autofree float *buffer = g_try_malloc (sizeof (float) * RF_MODEL_SAMPLE_BLOCK * dim);
+  guint n_columns = rf_transformer_get_n_columns (job->model->transformer);
+  g_autofree RfColumn **block_columns = g_new0 (RfColumn *, MAX (n_columns, 1));
   RfRng stream;
   guint stream_index = 0;
 
@@ -641,7 +644,7 @@ sample_worker (gpointer user_data)
     {
       guint block;
       gsize first, n;
-      RfTable *table;
+      GPtrArray *strings;
       RfRng rng;
 
       if (g_cancellable_is_cancelled (job->cancellable))
@@ -663,10 +666,23 @@ sample_worker (gpointer user_data)
       n = MIN (RF_MODEL_SAMPLE_BLOCK, job->n_rows - first);
       rf_tvae_generate (tvae, &rng, n, job->decode != NULL ? job->decode->category_temperature
                                                            : RF_DEFAULT_CATEGORY_TEMPERATURE, buffer);
-      table = rf_transformer_decode (job->model->transformer, buffer, n, sigmas, &rng, job->decode);
+      /* Fixed-width values go straight into the result (blocks start at
+       * multiples of 8 rows, so no two threads share a bitmap byte); string
+       * columns are made per block and joined in order. */
+      strings = g_ptr_array_new_with_free_func ((GDestroyNotify) rf_column_unref);
+      for (guint c = 0; c < n_columns; c++)
+        if (job->columns[c]->type == RF_COLUMN_STRING)
+          {
+            block_columns[c] = rf_column_new (job->columns[c]->name, RF_COLUMN_STRING);
+            g_ptr_array_add (strings, block_columns[c]);
+          }
+        else
+          block_columns[c] = job->columns[c];
+      rf_transformer_decode_rows (job->model->transformer, buffer, n, sigmas, &rng, job->decode,
+                                  block_columns, first);
 
       g_mutex_lock (&job->lock);
-      job->blocks[block] = table;
+      job->blocks[block] = strings;
       g_cond_broadcast (&job->cond);
       g_mutex_unlock (&job->lock);
     }
@@ -737,7 +753,7 @@ rf_model_sample (RfModel               *model,
                  GError               **error)
 {
   g_autoptr(RfTable) table = NULL;
-  g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func ((GDestroyNotify) rf_column_unref);
+  g_autoptr(GPtrArray) columns = NULL;
   g_autoptr(GPtrArray) threads = g_ptr_array_new ();
   SampleJob job = { 0 };
   guint n_columns;
@@ -757,16 +773,7 @@ rf_model_sample (RfModel               *model,
     }
 
   n_columns = rf_transformer_get_n_columns (model->transformer);
-  for (guint c = 0; c < n_columns; c++)
-    {
-      RfColumn *column = rf_column_new_sized (rf_transformer_get_column_name (model->transformer, c),
-                                              rf_transformer_get_column_type (model->transformer, c),
-                                              n_rows);
-
-      rf_column_set_unit (column, rf_transformer_get_column_unit (model->transformer, c));
-      rf_column_set_role (column, rf_transformer_get_column_role (model->transformer, c));
-      g_ptr_array_add (columns, column);
-    }
+  columns = rf_transformer_new_output_columns (model->transformer, n_rows);
 
   job.model = model;
   job.decode = decode;
@@ -774,7 +781,8 @@ rf_model_sample (RfModel               *model,
   job.seed = seed;
   job.n_blocks = (guint) ((n_rows + RF_MODEL_SAMPLE_BLOCK - 1) / RF_MODEL_SAMPLE_BLOCK);
   job.cancellable = cancellable;
-  job.blocks = g_new0 (RfTable *, MAX (job.n_blocks, 1));
+  job.columns = (RfColumn **) columns->pdata;
+  job.blocks = g_new0 (GPtrArray *, MAX (job.n_blocks, 1));
   g_mutex_init (&job.lock);
   g_cond_init (&job.cond);
 
@@ -785,29 +793,32 @@ rf_model_sample (RfModel               *model,
   for (guint t = 0; t < job.n_running; t++)
     g_ptr_array_add (threads, g_thread_new ("rf-model-sample", sample_worker, &job));
 
-  /* This thread joins the blocks in block order as they come in, so the
-   * memory held is the result plus the blocks made ahead of the join. */
+  /* This thread joins the blocks' string columns in block order as they
+   * come in, so the memory held is the result plus the blocks made ahead
+   * of the join. */
   for (joined = 0; joined < job.n_blocks; joined++)
     {
-      RfTable *block;
+      GPtrArray *strings;
+      guint s = 0;
 
       g_mutex_lock (&job.lock);
       while (job.blocks[joined] == NULL && job.n_running > 0)
         g_cond_wait (&job.cond, &job.lock);
-      block = g_steal_pointer (&job.blocks[joined]);
+      strings = g_steal_pointer (&job.blocks[joined]);
       g_mutex_unlock (&job.lock);
-      if (block == NULL)
+      if (strings == NULL)
         break;
       for (guint c = 0; c < n_columns; c++)
-        rf_column_append_column (g_ptr_array_index (columns, c), rf_table_get_column (block, c));
-      rf_table_unref (block);
+        if (job.columns[c]->type == RF_COLUMN_STRING)
+          rf_column_append_column (job.columns[c], g_ptr_array_index (strings, s++));
+      g_ptr_array_unref (strings);
       rf_progress_report (progress, (double) (joined + 1) / job.n_blocks, "Sampling");
     }
 
   for (guint t = 0; t < threads->len; t++)
     g_thread_join (g_ptr_array_index (threads, t));
   for (guint b = 0; b < job.n_blocks; b++)
-    g_clear_pointer (&job.blocks[b], rf_table_unref);
+    g_clear_pointer (&job.blocks[b], g_ptr_array_unref);
   g_free (job.blocks);
   g_mutex_clear (&job.lock);
   g_cond_clear (&job.cond);
@@ -823,6 +834,7 @@ rf_model_sample (RfModel               *model,
         g_set_error (error, RF_ERROR, RF_ERROR_FAILED, "Sampling stopped before the end");
       return NULL;
     }
+  rf_transformer_finish_columns (model->transformer, job.columns);
   /* A table takes its row count from its first column: add them full. */
   table = rf_table_new ();
   for (guint c = 0; c < n_columns; c++)

@@ -1621,45 +1621,51 @@ rf_transformer_out_of_mode_share (const RfTransformer *transformer,
 /* ------------------------------------------------------------------------ */
 /* Decoding                                                                 */
 
-/* Appends values[index[i]] for each of the n rows, or a missing value
- * where index[i] >= n_values. The type is looked at once per block, not
- * once per value. */
+/* A missing row of a fixed-width output column written in place (see
+ * rf_transformer_decode_rows): its value slot stays zero and it loses its
+ * validity bit. */
+static inline void
+put_missing (RfColumn *column,
+             gsize     row)
+{
+  rf_column_mark_missing_in_place (column, row);
+}
+
+/* values[index[i]] for each of the n rows, or a missing value where
+ * index[i] >= n_values: fixed-width columns at rows [at, at + n), string
+ * columns appended. The type is looked at once per block, not once per
+ * value. */
 static void
-append_values (RfColumn    *column,
-               const Value *values,
-               guint        n_values,
-               const guint *index,
-               gsize        n)
+put_values (RfColumn    *column,
+            gsize        at,
+            const Value *values,
+            guint        n_values,
+            const guint *index,
+            gsize        n)
 {
   switch (column->type)
     {
     case RF_COLUMN_DOUBLE:
       for (gsize i = 0; i < n; i++)
         if (index[i] < n_values)
-          rf_column_append_double (column, values[index[i]].d);
+          column->values.f64[at + i] = values[index[i]].d;
         else
-          rf_column_append_null (column);
+          put_missing (column, at + i);
       break;
     case RF_COLUMN_INT64:
-      for (gsize i = 0; i < n; i++)
-        if (index[i] < n_values)
-          rf_column_append_int64 (column, values[index[i]].i);
-        else
-          rf_column_append_null (column);
-      break;
     case RF_COLUMN_TIMESTAMP:
       for (gsize i = 0; i < n; i++)
         if (index[i] < n_values)
-          rf_column_append_timestamp (column, values[index[i]].i);
+          column->values.i64[at + i] = values[index[i]].i;
         else
-          rf_column_append_null (column);
+          put_missing (column, at + i);
       break;
     case RF_COLUMN_BOOL:
       for (gsize i = 0; i < n; i++)
         if (index[i] < n_values)
-          rf_column_append_bool (column, values[index[i]].i != 0);
+          column->values.u8[at + i] = values[index[i]].i != 0;
         else
-          rf_column_append_null (column);
+          put_missing (column, at + i);
       break;
     case RF_COLUMN_STRING:
     default:
@@ -1729,7 +1735,8 @@ decode_continuous (const ColumnTransform *ct,
                    guint                  stride,
                    const float           *noise,
                    double                 sigma,
-                   RfColumn              *column)
+                   RfColumn              *column,
+                   gsize                  at)
 {
   double xs[DECODE_BLOCK_ROWS];
   gboolean present[DECODE_BLOCK_ROWS];
@@ -1762,7 +1769,7 @@ decode_continuous (const ColumnTransform *ct,
     case RF_COLUMN_INT64:
     case RF_COLUMN_TIMESTAMP:
       {
-        gint64 values[DECODE_BLOCK_ROWS];
+        gint64 *values = column->values.i64 + at;
 
         for (gsize i = 0; i < n; i++)
           {
@@ -1771,18 +1778,13 @@ decode_continuous (const ColumnTransform *ct,
             if (limits->whole_bounds)
               values[i] = CLAMP (values[i], limits->lo, limits->hi);
           }
-        if (!ct->missing)
-          {
-            rf_column_append_int64s (column, values, n);
-            break;
-          }
-        for (gsize i = 0; i < n; i++)
-          if (!present[i])
-            rf_column_append_null (column);
-          else if (ct->type == RF_COLUMN_INT64)
-            rf_column_append_int64 (column, values[i]);
-          else
-            rf_column_append_timestamp (column, values[i]);
+        if (ct->missing)
+          for (gsize i = 0; i < n; i++)
+            if (!present[i])
+              {
+                values[i] = 0;
+                put_missing (column, at + i);
+              }
       }
       break;
     case RF_COLUMN_DOUBLE:
@@ -1802,16 +1804,14 @@ decode_continuous (const ColumnTransform *ct,
               xs[i] = MIN (MAX (y / p, limits->range_min), limits->range_max);
             }
         }
-      if (!ct->missing)
-        {
-          rf_column_append_doubles (column, xs, n);
-          break;
-        }
-      for (gsize i = 0; i < n; i++)
-        if (present[i])
-          rf_column_append_double (column, xs[i]);
-        else
-          rf_column_append_null (column);
+      memcpy (column->values.f64 + at, xs, n * sizeof (double));
+      if (ct->missing)
+        for (gsize i = 0; i < n; i++)
+          if (!present[i])
+            {
+              column->values.f64[at + i] = 0.0;
+              put_missing (column, at + i);
+            }
       break;
     }
 }
@@ -1822,7 +1822,8 @@ decode_discrete (const ColumnTransform *ct,
                  gsize                  row0,
                  gsize                  row1,
                  guint                  stride,
-                 RfColumn              *column)
+                 RfColumn              *column,
+                 gsize                  at)
 {
   guint index[DECODE_BLOCK_ROWS];
   const float *r = data + row0 * stride + ct->offset;
@@ -1832,7 +1833,7 @@ decode_discrete (const ColumnTransform *ct,
   /* The missing entry, when there is one, is index n_categories. */
   for (gsize i = 0; i < n; i++, r += stride)
     index[i] = argmax (r, ct->dim);
-  append_values (column, ct->categories, ct->n_categories, index, n);
+  put_values (column, at, ct->categories, ct->n_categories, index, n);
 }
 
 static void
@@ -1841,7 +1842,8 @@ decode_constant (const ColumnTransform *ct,
                  gsize                  row0,
                  gsize                  row1,
                  guint                  stride,
-                 RfColumn              *column)
+                 RfColumn              *column,
+                 gsize                  at)
 {
   guint index[DECODE_BLOCK_ROWS] = { 0 };
   gsize n = row1 - row0;
@@ -1857,27 +1859,57 @@ decode_constant (const ColumnTransform *ct,
       for (gsize i = 0; i < n; i++, r += stride)
         index[i] = r[1] > r[0] ? 1 : 0;
     }
-  append_values (column, &ct->value, ct->has_value ? 1 : 0, index, n);
+  put_values (column, at, &ct->value, ct->has_value ? 1 : 0, index, n);
 }
 
-RfTable *
-rf_transformer_decode (const RfTransformer   *transformer,
-                       const float           *data,
-                       gsize                  n_rows,
-                       const float           *sigmas,
-                       RfRng                 *rng,
-                       const RfDecodeOptions *options)
+GPtrArray *
+rf_transformer_new_output_columns (const RfTransformer *transformer,
+                                   gsize                n_rows)
 {
-  RfDecodeOptions defaults;
-  g_autofree RfColumn **columns = NULL;
-  g_autofree Limits *limits = NULL;
-  float noise[DECODE_BLOCK_ROWS];
-  RfTable *table;
-  guint n_columns, stride;
+  GPtrArray *columns;
 
   g_return_val_if_fail (transformer != NULL, NULL);
-  g_return_val_if_fail (data != NULL || n_rows == 0 || transformer->output_dim == 0, NULL);
-  g_return_val_if_fail (sigmas == NULL || rng != NULL, NULL);
+
+  columns = g_ptr_array_new_full (transformer->n_columns, (GDestroyNotify) rf_column_unref);
+  for (guint i = 0; i < transformer->n_columns; i++)
+    {
+      const ColumnTransform *ct = &transformer->columns[i];
+      RfColumn *column = rf_column_new (ct->name, ct->type);
+
+      rf_column_set_unit (column, ct->unit);
+      rf_column_set_role (column, ct->role);
+      if (ct->type != RF_COLUMN_STRING)
+        {
+          /* Missing rows come from a missing indicator, or from a constant
+           * column that never had a value. */
+          if (ct->missing || (ct->kind == RF_TRANSFORM_CONSTANT && !ct->has_value))
+            rf_column_prepare_validity (column);
+          rf_column_append_zeros (column, n_rows);
+        }
+      g_ptr_array_add (columns, column);
+    }
+  return columns;
+}
+
+void
+rf_transformer_decode_rows (const RfTransformer   *transformer,
+                            const float           *data,
+                            gsize                  n_rows,
+                            const float           *sigmas,
+                            RfRng                 *rng,
+                            const RfDecodeOptions *options,
+                            RfColumn * const      *columns,
+                            gsize                  first_row)
+{
+  RfDecodeOptions defaults;
+  g_autofree Limits *limits = NULL;
+  float noise[DECODE_BLOCK_ROWS];
+  guint n_columns, stride;
+
+  g_return_if_fail (transformer != NULL);
+  g_return_if_fail (data != NULL || n_rows == 0 || transformer->output_dim == 0);
+  g_return_if_fail (sigmas == NULL || rng != NULL);
+  g_return_if_fail (columns != NULL || transformer->n_columns == 0);
   if (options == NULL)
     {
       rf_decode_options_init (&defaults);
@@ -1886,15 +1918,14 @@ rf_transformer_decode (const RfTransformer   *transformer,
 
   n_columns = transformer->n_columns;
   stride = transformer->output_dim;
-  columns = g_new (RfColumn *, n_columns);
   limits = g_new0 (Limits, n_columns);
   for (guint i = 0; i < n_columns; i++)
     {
       const ColumnTransform *ct = &transformer->columns[i];
 
-      columns[i] = rf_column_new_sized (ct->name, ct->type, n_rows);
-      rf_column_set_unit (columns[i], ct->unit);
-      rf_column_set_role (columns[i], ct->role);
+      /* In-place writes need the room made by new_output_columns. */
+      g_return_if_fail (columns[i]->type == ct->type);
+      g_return_if_fail (ct->type == RF_COLUMN_STRING || columns[i]->n_rows >= first_row + n_rows);
       if (ct->kind == RF_TRANSFORM_CONTINUOUS)
         limits_init (&limits[i], ct, options, i);
     }
@@ -1911,6 +1942,7 @@ rf_transformer_decode (const RfTransformer   *transformer,
       for (guint i = 0; i < n_columns; i++)
         {
           const ColumnTransform *ct = &transformer->columns[i];
+          gsize at = first_row + row0;
 
           switch (ct->kind)
             {
@@ -1919,25 +1951,54 @@ rf_transformer_decode (const RfTransformer   *transformer,
                 rf_rng_normal_fill_f (rng, noise, row1 - row0);
               decode_continuous (ct, &limits[i], data, row0, row1, stride,
                                  sigmas != NULL ? noise : NULL,
-                                 sigmas != NULL ? sigmas[ct->offset] : 0.0, columns[i]);
+                                 sigmas != NULL ? sigmas[ct->offset] : 0.0, columns[i], at);
               break;
             case RF_TRANSFORM_DISCRETE:
-              decode_discrete (ct, data, row0, row1, stride, columns[i]);
+              decode_discrete (ct, data, row0, row1, stride, columns[i], at);
               break;
             case RF_TRANSFORM_CONSTANT:
             default:
-              decode_constant (ct, data, row0, row1, stride, columns[i]);
+              decode_constant (ct, data, row0, row1, stride, columns[i], at);
               break;
             }
         }
     }
+}
 
+void
+rf_transformer_finish_columns (const RfTransformer *transformer,
+                               RfColumn * const    *columns)
+{
+  g_return_if_fail (transformer != NULL);
+
+  for (guint i = 0; i < transformer->n_columns; i++)
+    if (columns[i]->type != RF_COLUMN_STRING)
+      rf_column_recount_missing (columns[i]);
+}
+
+RfTable *
+rf_transformer_decode (const RfTransformer   *transformer,
+                       const float           *data,
+                       gsize                  n_rows,
+                       const float           *sigmas,
+                       RfRng                 *rng,
+                       const RfDecodeOptions *options)
+{
+  g_autoptr(GPtrArray) columns = NULL;
+  RfTable *table;
+
+  g_return_val_if_fail (transformer != NULL, NULL);
+
+  columns = rf_transformer_new_output_columns (transformer, n_rows);
+  rf_transformer_decode_rows (transformer, data, n_rows, sigmas, rng, options,
+                              (RfColumn * const *) columns->pdata, 0);
+  rf_transformer_finish_columns (transformer, (RfColumn * const *) columns->pdata);
+
+  /* A table takes its row count from its first column; string columns
+   * filled by appends have it too. */
   table = rf_table_new ();
-  for (guint i = 0; i < n_columns; i++)
-    {
-      rf_table_add_column (table, columns[i]);
-      rf_column_unref (columns[i]);
-    }
+  for (guint i = 0; i < columns->len; i++)
+    rf_table_add_column (table, g_ptr_array_index (columns, i));
   return table;
 }
 

@@ -211,6 +211,31 @@ RfTable        *rf_transformer_decode           (const RfTransformer    *transfo
                                                  RfRng                  *rng,
                                                  const RfDecodeOptions  *options);
 
+/* Decoding in parallel into one table, without copying blocks together:
+ * rf_transformer_new_output_columns() makes the columns for n_rows rows
+ * (fixed-width ones already n_rows long, zeroed, with a validity bitmap
+ * when the column can come out missing; string ones empty). Then
+ * rf_transformer_decode_rows() decodes a block of rows into rows
+ * [first_row, first_row + n_rows) of the fixed-width columns, in place, so
+ * threads may decode disjoint blocks at once when every first_row is a
+ * multiple of 8; string columns are appended to, so pass each block its own
+ * string columns and join those in order. rf_transformer_finish_columns()
+ * counts the missing values at the end. columns holds one column per
+ * transformer column, in order. The values are those rf_transformer_decode
+ * gives for the same data and rng. */
+GPtrArray      *rf_transformer_new_output_columns (const RfTransformer  *transformer,
+                                                   gsize                 n_rows);
+void            rf_transformer_decode_rows      (const RfTransformer    *transformer,
+                                                 const float            *data,
+                                                 gsize                   n_rows,
+                                                 const float            *sigmas,
+                                                 RfRng                  *rng,
+                                                 const RfDecodeOptions  *options,
+                                                 RfColumn * const       *columns,
+                                                 gsize                   first_row);
+void            rf_transformer_finish_columns   (const RfTransformer    *transformer,
+                                                 RfColumn * const       *columns);
+
 /* The transformer as compact JSON (kept in a model file's metadata), and
  * back. Loading validates every field and refuses anything inconsistent
  * with RF_ERROR_FORMAT. */

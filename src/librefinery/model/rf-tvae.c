@@ -886,33 +886,46 @@ done:
     logits[j] = j == pick ? 1.0f : 0.0f;
 }
 
-/* sample_category for the same span of four rows at once, one row per
+/* sample_category for the same span of eight rows at once, one row per
  * vector lane (rows[k] points at row k's span; logits are dim apart in
  * memory only within a row). The draw is the same rule: the first entry
  * whose cumulative weight passes u, the argmax if rounding leaves u past
- * the end; u is drawn for the four rows in order. */
+ * the end; u is drawn for the eight rows in order.
+ *
+ * GCC builds it twice: with AVX2 (eight lanes in one register) and for
+ * plain x86-64 (two SSE halves), and picks one when the program loads.
+ * Both do the same IEEE operations lane by lane (no FMA: the clone is
+ * AVX2 only), so the draws do not depend on the processor. Everything
+ * stays inside this function: eight-lane values never cross a call, where
+ * their ABI would differ between the clones. */
+typedef float  v8sf __attribute__ ((vector_size (32)));
+typedef gint32 v8si __attribute__ ((vector_size (32)));
+
+__attribute__ ((target_clones ("avx2", "default")))
 static void
-sample_category4 (float * const rows[4],
+sample_category8 (float * const rows[8],
                   guint         dim,
                   float         temperature,
                   RfRng        *rng)
 {
-  float weights[RF_TVAE_MAX_SPAN_DIM][4];
-  v4sf max = { rows[0][0], rows[1][0], rows[2][0], rows[3][0] };
-  v4si best = { 0, 0, 0, 0 }, pick = { 0, 0, 0, 0 };
-  v4sf sum = { 0.0f, 0.0f, 0.0f, 0.0f }, cumulative = sum, u;
+  v8sf weights[RF_TVAE_MAX_SPAN_DIM];
+  v8sf max = { rows[0][0], rows[1][0], rows[2][0], rows[3][0],
+               rows[4][0], rows[5][0], rows[6][0], rows[7][0] };
+  v8sf sum = { 0 }, cumulative = { 0 }, u;
+  v8si best = { 0 }, pick = { 0 };
   float inv_temperature;
 
-  /* Gather the four rows' logits once, transposed, for both passes. */
-  memcpy (weights[0], &max, sizeof max);
+  /* Gather the eight rows' logits once, transposed, for both passes. */
+  weights[0] = max;
   for (guint j = 1; j < dim; j++)
     {
-      v4sf l = { rows[0][j], rows[1][j], rows[2][j], rows[3][j] };
-      v4si higher = l > max;
+      v8sf l = { rows[0][j], rows[1][j], rows[2][j], rows[3][j],
+                 rows[4][j], rows[5][j], rows[6][j], rows[7][j] };
+      v8si higher = l > max;
 
-      memcpy (weights[j], &l, sizeof l);
-      max = (v4sf) (((v4si) l & higher) | ((v4si) max & ~higher));
-      best = ((v4si) { (gint32) j, (gint32) j, (gint32) j, (gint32) j } & higher) | (best & ~higher);
+      weights[j] = l;
+      max = (v8sf) (((v8si) l & higher) | ((v8si) max & ~higher));
+      best = (((v8si) { 0 } + (gint32) j) & higher) | (best & ~higher);
     }
   if (temperature <= 0.0f)
     {
@@ -920,35 +933,41 @@ sample_category4 (float * const rows[4],
       goto done;
     }
 
+  /* Weights e^((l - max) / temperature), 0 below 1e-9 of the likeliest (a
+   * gap of 20.7 temperatures); e^x as 2^(x log2 e), an exponent and a
+   * fraction whose power of two comes from its Taylor series (1e-4
+   * relative: sampling probabilities need no more). */
   inv_temperature = 1.0f / temperature;
   for (guint j = 0; j < dim; j++)
     {
-      v4sf l, gap, w;
-      v4si keep;
+      v8sf gap = (weights[j] - max) * inv_temperature;
+      v8si keep = gap > -20.7f;
+      v8sf t, f, p;
+      v8si whole;
 
-      memcpy (&l, weights[j], sizeof l);
-      gap = (l - max) * inv_temperature;
-      keep = gap > -20.7f;
-      gap = (v4sf) (((v4si) gap & keep) | ((v4si) (gap * 0.0f - 20.7f) & ~keep));
-      w = (v4sf) ((v4si) exp_approx4 (gap) & keep);
-      memcpy (weights[j], &w, sizeof w);
-      sum += w;
+      gap = (v8sf) (((v8si) gap & keep) | ((v8si) (gap * 0.0f - 20.7f) & ~keep));
+      t = gap * 1.44269504f;
+      whole = __builtin_convertvector (t, v8si);
+      /* Truncation rounds negative numbers up: step down where it did. */
+      whole += (v8si) (t < __builtin_convertvector (whole, v8sf));
+      f = t - __builtin_convertvector (whole, v8sf);
+      p = 1.0f + f * (0.693147181f + f * (0.240226507f + f * (0.0555041087f +
+          f * (0.00961812911f + f * 0.00133335581f))));
+      weights[j] = (v8sf) (((v8si) p + (whole << 23)) & keep);
+      sum += weights[j];
     }
-  for (int k = 0; k < 4; k++)
+  for (int k = 0; k < 8; k++)
     u[k] = rf_rng_uniform_f (rng) * sum[k];
   /* pick = how many cumulative weights u has reached. */
   for (guint j = 0; j < dim; j++)
     {
-      v4sf w;
-
-      memcpy (&w, weights[j], sizeof w);
-      cumulative += w;
-      pick -= (v4si) (cumulative <= u);
+      cumulative += weights[j];
+      pick -= (v8si) (cumulative <= u);
     }
   pick = (pick & (pick < (gint32) dim)) | (best & (pick >= (gint32) dim));
 
 done:
-  for (int k = 0; k < 4; k++)
+  for (int k = 0; k < 8; k++)
     for (guint j = 0; j < dim; j++)
       rows[k][j] = (gint32) j == pick[k] ? 1.0f : 0.0f;
 }
@@ -981,8 +1000,8 @@ rf_tvae_generate (const RfTvae *tvae,
 
       rf_rng_normal_fill_f (rng, ws.z, (gsize) rows * E);
       decoder_forward (tvae, &ws, rows, y);
-      /* Scalars through tanh; each one-hot span drawn four rows at a time
-       * (a chunk's last rows, fewer than four, one by one). */
+      /* Scalars through tanh; each one-hot span drawn eight rows at a time
+       * (a chunk's last rows, fewer than eight, one by one). */
       for (guint s = 0; s < tvae->n_spans; s++)
         {
           const RfSpan *span = &tvae->spans[s];
@@ -995,13 +1014,13 @@ rf_tvae_generate (const RfTvae *tvae,
                   y[(gsize) r * D + c] = tanh_fast (y[(gsize) r * D + c]);
               continue;
             }
-          for (; r + 4 <= rows; r += 4)
+          for (; r + 8 <= rows; r += 8)
             {
-              float * const four[4] = {
-                y + (gsize) r * D + span->offset, y + (gsize) (r + 1) * D + span->offset,
-                y + (gsize) (r + 2) * D + span->offset, y + (gsize) (r + 3) * D + span->offset,
-              };
-              sample_category4 (four, span->dim, (float) category_temperature, rng);
+              float *eight[8];
+
+              for (int k = 0; k < 8; k++)
+                eight[k] = y + (gsize) (r + k) * D + span->offset;
+              sample_category8 (eight, span->dim, (float) category_temperature, rng);
             }
           for (; r < rows; r++)
             sample_category (y + (gsize) r * D + span->offset, span->dim, (float) category_temperature, rng);
