@@ -10,7 +10,14 @@
  * nesting and list lengths by what the bytes can hold, checks that
  * required fields are present and enums in range, and fails with an
  * RF_ERROR_PARSE that names the struct and field. No allocation is larger
- * than a small multiple of the input size.
+ * than a small multiple of the input size: decoding charges what it
+ * allocates to a budget of 32 times the input plus 64 KiB (real footers
+ * take 5 to 15 times their size).
+ *
+ * Messages start in lower case ("the footer metadata (FileMetaData, 730
+ * bytes) is corrupt: row_groups[0]: columns[4]: ColumnMetaData has no
+ * path_in_schema (field 3)") for the caller to put the file name and
+ * offset in front.
  */
 #pragma once
 
@@ -272,7 +279,9 @@ gboolean rf_pq_page_header_decode     (const guint8      *data,
                                        GError           **error);
 
 /* Encoding: appends the compact-protocol bytes to out. Only the fields
- * above are written (absent ones omitted). */
+ * above are written (absent ones omitted), plus FileMetaData.column_orders
+ * (7): TYPE_ORDER for every leaf when any column chunk has statistics,
+ * without which readers may ignore min_value/max_value. */
 void     rf_pq_file_meta_data_encode  (const RfPqFileMetaData *meta,
                                        GByteArray             *out);
 void     rf_pq_page_header_encode     (const RfPqPageHeader   *header,
@@ -287,10 +296,15 @@ void     rf_pq_statistics_clear       (RfPqStatistics    *statistics);
 /* Builders for the writer: zero the struct and allocate its arrays, with
  * clear functions set so that rf_pq_file_meta_data_clear() frees every
  * row group, column chunk, schema element and key-value appended to them
- * (a struct appended to a GArray belongs to the array). */
+ * (a struct appended to a GArray belongs to the array).
+ * rf_pq_column_chunk_init also sets has_meta_data (a written chunk always
+ * carries its ColumnMetaData). */
 void     rf_pq_file_meta_data_init    (RfPqFileMetaData  *meta);
 void     rf_pq_row_group_init         (RfPqRowGroup      *row_group);
 void     rf_pq_column_chunk_init      (RfPqColumnChunk   *chunk);
+/* Zeroes the element and sets converted to RF_PQ_CONVERTED_NONE (zero
+ * would mean UTF8). */
+void     rf_pq_schema_element_init    (RfPqSchemaElement *element);
 
 /* Names for messages: "INT32", "RLE_DICTIONARY", "ZSTD", "DATA_PAGE_V2". */
 const char *rf_pq_type_to_string      (RfPqType           type);
