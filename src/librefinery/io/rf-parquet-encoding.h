@@ -74,6 +74,10 @@ typedef struct
 } RfPqByteArrays;
 
 void      rf_pq_byte_arrays_clear       (RfPqByteArrays *arrays);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RfPqByteArrays, rf_pq_byte_arrays_clear)
+
+/* The byte-array decoders below overwrite *out without freeing what it held
+ * (clear it before reusing it); on failure *out is left empty. */
 
 /* PLAIN BYTE_ARRAY: n values. consumed (may be NULL) gets the bytes used. */
 gboolean  rf_pq_plain_byte_array_decode (const guint8   *data,
