@@ -455,7 +455,6 @@ test_usage_errors (void)
     { "sample", "m.safetensors", "--rows", "10", NULL },            /* no --out */
     { "sample", "m.safetensors", "--rows", "-5", "--out", "x.csv", NULL },
     { "sample", "m.safetensors", "--rows", "10", "--out", "x.xls", NULL },
-    { "sample", "m.safetensors", "--rows", "10", "--out", "x.parquet", NULL },
     { "sample", "m.safetensors", "--rows", "10", "--out", "x.csv", "--format", "xml", NULL },
     { "sample", "m.safetensors", "--rows", "10", "--out", "x.csv", "--threads", "-1", NULL },
     { "sample", "a.safetensors", "b.safetensors", "--rows", "10", "--out", "x.csv", NULL },
@@ -476,9 +475,10 @@ test_usage_errors (void)
   {
     g_auto(RfTestRun) run = { 0 };
 
-    rf_test_run_cli (&run, "sample", "m.safetensors", "--rows", "10", "--out", "x.parquet");
-    g_assert_cmpstr (run.err, ==, "refinery-cli: Parquet output is not supported yet; write csv, "
-                                  "tsv, json (an array of records) or jsonl (JSON Lines)\n"
+    rf_test_run_cli (&run, "sample", "m.safetensors", "--rows", "10", "--out", "x.xml");
+    g_assert_cmpstr (run.err, ==, "refinery-cli: cannot tell the format from the name “x.xml”; "
+                                  "name it .csv, .tsv, .json, .jsonl or .parquet, or give --format "
+                                  "(csv, tsv, json (an array of records), jsonl (JSON Lines) or parquet)\n"
                                   "Try “refinery-cli sample --help” for more information.\n");
     rf_test_run_cli (&run, "--help");
     g_assert_nonnull (strstr (run.out, "\n  train FILE --out MODEL    train a TVAE model"));

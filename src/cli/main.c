@@ -30,6 +30,7 @@ static const Command commands[] = {
                                "                            refine a model on new data" },
   { "sample", rf_cli_sample,   "sample MODEL --rows N --out FILE\n"
                                "                            generate synthetic rows from a model" },
+  { "convert", rf_cli_convert, "convert IN OUT            convert a data file (CSV, JSON, Parquet)" },
 };
 
 static void

@@ -9,70 +9,18 @@
 #include "rf-cli-private.h"
 #include "rf-cli-progress.h"
 #include "rf-error.h"
-#include "rf-csv-writer.h"
-#include "rf-json-writer.h"
 #include "rf-model.h"
 #include "rf-profile.h"
+#include "rf-writer.h"
 
 /* Version of the `sample --json` object (docs/cli-json.md). */
 #define SAMPLE_SCHEMA_VERSION 1
-
-/* The formats sample writes, by name and by file extension. */
-typedef enum
-{
-  OUT_CSV,
-  OUT_TSV,
-  OUT_JSON,
-  OUT_JSONL,
-} OutFormat;
-
-static const struct
-{
-  const char *name;
-  const char *extensions[3];
-} out_formats[] = {
-  [OUT_CSV] = { "csv", { ".csv", NULL } },
-  [OUT_TSV] = { "tsv", { ".tsv", ".tab", NULL } },
-  [OUT_JSON] = { "json", { ".json", NULL } },
-  [OUT_JSONL] = { "jsonl", { ".jsonl", ".ndjson", NULL } },
-};
-
-#define SUPPORTED "csv, tsv, json (an array of records) or jsonl (JSON Lines)"
-
-static gboolean
-format_from_name (const char *name,
-                  OutFormat  *format)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (out_formats); i++)
-    if (g_ascii_strcasecmp (name, out_formats[i].name) == 0)
-      {
-        *format = (OutFormat) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static gboolean
-format_from_path (const char *path,
-                  OutFormat  *format)
-{
-  g_autofree char *lower = g_ascii_strdown (path, -1);
-
-  for (guint i = 0; i < G_N_ELEMENTS (out_formats); i++)
-    for (guint k = 0; out_formats[i].extensions[k] != NULL; k++)
-      if (g_str_has_suffix (lower, out_formats[i].extensions[k]))
-        {
-          *format = (OutFormat) i;
-          return TRUE;
-        }
-  return FALSE;
-}
 
 typedef struct
 {
   RfModel *model;
   const char *out_path;
-  OutFormat format;
+  RfOutputFormat format;
   gsize n_rows;
   guint64 seed;
   guint n_threads;
@@ -94,7 +42,6 @@ sample_job (gpointer       data,
   SampleJob *job = data;
   RfProgress sample_progress = rf_progress_range (job->progress, 0.0, 0.5);
   RfProgress write_progress = rf_progress_range (job->progress, 0.5, 1.0);
-  RfCsvWriteOptions csv;
   gint64 start = g_get_monotonic_time ();
   gboolean ok;
 
@@ -105,26 +52,7 @@ sample_job (gpointer       data,
   job->sample_seconds = (g_get_monotonic_time () - start) / 1e6;
 
   start = g_get_monotonic_time ();
-  rf_csv_write_options_init (&csv);
-  switch (job->format)
-    {
-    case OUT_TSV:
-      csv.delimiter = '\t';
-      ok = rf_csv_write (job->table, job->out_path, &csv, &write_progress, cancellable, error);
-      break;
-    case OUT_JSON:
-      ok = rf_json_write (job->table, job->out_path, RF_JSON_LAYOUT_RECORDS, &write_progress,
-                          cancellable, error);
-      break;
-    case OUT_JSONL:
-      ok = rf_json_write (job->table, job->out_path, RF_JSON_LAYOUT_LINES, &write_progress,
-                          cancellable, error);
-      break;
-    case OUT_CSV:
-    default:
-      ok = rf_csv_write (job->table, job->out_path, &csv, &write_progress, cancellable, error);
-      break;
-    }
+  ok = rf_write_file (job->table, job->out_path, job->format, NULL, &write_progress, cancellable, error);
   if (!ok)
     return NULL;
   job->write_seconds = (g_get_monotonic_time () - start) / 1e6;
@@ -151,7 +79,7 @@ build_json (SampleJob  *job,
   json_builder_set_member_name (builder, "out");
   json_builder_add_string_value (builder, job->out_path);
   json_builder_set_member_name (builder, "format");
-  json_builder_add_string_value (builder, out_formats[job->format].name);
+  json_builder_add_string_value (builder, rf_output_format_to_string (job->format));
   json_builder_set_member_name (builder, "rows");
   json_builder_add_int_value (builder, (gint64) rf_table_get_n_rows (job->table));
   json_builder_set_member_name (builder, "columns");
@@ -242,7 +170,7 @@ rf_cli_sample (int    argc,
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed,
       "Seed: the same model and seed give the same rows, whatever --threads (default: 0)", "S" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
-      "csv, tsv, json or jsonl (default: from FILE's extension)", "FORMAT" },
+      "csv, tsv, json, jsonl or parquet (default: from FILE's extension)", "FORMAT" },
     { "no-clip", 0, 0, G_OPTION_ARG_NONE, &no_clip,
       "Let values go beyond the range seen in training", NULL },
     { "profile", 'p', 0, G_OPTION_ARG_FILENAME, &profile_path,
@@ -263,7 +191,7 @@ rf_cli_sample (int    argc,
                                 "Generates rows from the model MODEL (a .safetensors file\n"
                                 "that train or refine wrote), with the columns, types and\n"
                                 "units of its training data, and writes them to FILE as\n"
-                                "CSV, TSV, JSON or JSON Lines.");
+                                "CSV, TSV, JSON, JSON Lines or Parquet (ZSTD).");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!_rf_cli_parse_options (context, "sample", &argc, &argv))
     return RF_CLI_EXIT_USAGE;
@@ -284,16 +212,14 @@ rf_cli_sample (int    argc,
                                 "category) to 100");
   if (format_name != NULL)
     {
-      if (!format_from_name (format_name, &job.format))
+      if (!rf_output_format_from_string (format_name, &job.format))
         return _rf_cli_usage_error ("sample", "--format “%s” is not one this command writes; "
-                                    "use " SUPPORTED, format_name);
+                                    "use " RF_OUTPUT_FORMATS_TEXT, format_name);
     }
-  else if (g_str_has_suffix (out, ".parquet"))
-    return _rf_cli_usage_error ("sample", "Parquet output is not supported yet; write " SUPPORTED);
-  else if (!format_from_path (out, &job.format))
+  else if (!rf_output_format_from_path (out, &job.format))
     return _rf_cli_usage_error ("sample", "cannot tell the format from the name “%s”; name it "
-                                ".csv, .tsv, .json or .jsonl, or give --format (" SUPPORTED ")",
-                                out);
+                                ".csv, .tsv, .json, .jsonl or .parquet, or give --format ("
+                                RF_OUTPUT_FORMATS_TEXT ")", out);
   out_dir = g_path_get_dirname (out);
   if (!g_file_test (out_dir, G_FILE_TEST_IS_DIR))
     {
@@ -354,7 +280,7 @@ rf_cli_sample (int    argc,
              "(%s) in %.2f s\n", job.n_rows, rf_table_get_n_columns (job.table),
              job.sample_seconds,
              job.sample_seconds > 0 ? (double) job.n_rows / job.sample_seconds : 0.0, out,
-             out_formats[job.format].name, job.write_seconds);
+             rf_output_format_to_string (job.format), job.write_seconds);
   g_clear_pointer (&job.table, rf_table_unref);
   if (fflush (stdout) != 0)
     status = RF_CLI_EXIT_FAILURE;

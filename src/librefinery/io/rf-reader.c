@@ -8,6 +8,7 @@
 #include "rf-csv-reader.h"
 #include "rf-error.h"
 #include "rf-json-reader.h"
+#include "rf-parquet-reader.h"
 #include "rf-reader.h"
 
 RfReadOptions *
@@ -231,11 +232,13 @@ rf_read_file (const char           *path,
       table = rf_json_read (path, options, report, progress, cancellable, error);
       break;
     case RF_FORMAT_PARQUET:
+      table = rf_parquet_read (path, options, report, progress, cancellable, error);
+      break;
     case RF_FORMAT_XLSX:
     case RF_FORMAT_XLS:
       g_set_error (error, RF_ERROR, RF_ERROR_FORMAT,
-                   "“%s” is a %s file; this version of Refinery reads CSV/TSV and JSON only: "
-                   "export the data as CSV", display, rf_format_to_string (format));
+                   "“%s” is a %s file; this version of Refinery reads CSV/TSV, JSON and Parquet "
+                   "only: export the data as CSV", display, rf_format_to_string (format));
       break;
     case RF_FORMAT_UNKNOWN:
     default:
