@@ -409,12 +409,15 @@ choose_file_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   RefineryWindow *self = REFINERY_WINDOW (widget);
-  static const char * const data_suffixes[] = { "csv", "tsv", "tab", "txt", "json", "jsonl", "ndjson", NULL };
-  static const char * const data_types[] = { "text/csv", "text/tab-separated-values", "application/json", NULL };
+  static const char * const data_suffixes[] = { "csv", "tsv", "tab", "txt", "json", "jsonl", "ndjson", "parquet", "pq", NULL };
+  static const char * const data_types[] = { "text/csv", "text/tab-separated-values", "application/json",
+                                             "application/vnd.apache.parquet", NULL };
   static const char * const csv_suffixes[] = { "csv", "tsv", "tab", "txt", NULL };
   static const char * const csv_types[] = { "text/csv", "text/tab-separated-values", NULL };
   static const char * const json_suffixes[] = { "json", "jsonl", "ndjson", NULL };
   static const char * const json_types[] = { "application/json", NULL };
+  static const char * const parquet_suffixes[] = { "parquet", "pq", NULL };
+  static const char * const parquet_types[] = { "application/vnd.apache.parquet", NULL };
   GtkFileChooserNative *chooser;
 
   if (self->chooser != NULL)
@@ -423,9 +426,10 @@ choose_file_action (GtkWidget  *widget,
   chooser = gtk_file_chooser_native_new (_("Choose a Data File"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  add_filter (GTK_FILE_CHOOSER (chooser), _("Data Files (CSV, TSV, JSON)"), data_suffixes, data_types);
+  add_filter (GTK_FILE_CHOOSER (chooser), _("Data Files (CSV, TSV, JSON, Parquet)"), data_suffixes, data_types);
   add_filter (GTK_FILE_CHOOSER (chooser), _("CSV and TSV Files"), csv_suffixes, csv_types);
   add_filter (GTK_FILE_CHOOSER (chooser), _("JSON Files"), json_suffixes, json_types);
+  add_filter (GTK_FILE_CHOOSER (chooser), _("Parquet Files"), parquet_suffixes, parquet_types);
   {
     g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
 
