@@ -85,6 +85,7 @@ struct _RfColumn
   /*< private >*/
   gsize capacity;       /* rows the arrays can hold */
   gsize bytes_capacity; /* STRING only */
+  gsize values_mapped;  /* bytes of the values' own mapping; 0: from malloc */
 };
 
 RfColumn     *rf_column_new             (const char   *name,
