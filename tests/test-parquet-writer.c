@@ -965,36 +965,33 @@ static void
 test_dictionary_fallback (void)
 {
   g_autoptr(RfTable) table = rf_table_new ();
+  g_autoptr(RfTable) wide_table = rf_table_new ();
   g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) wide_bytes = NULL;
   g_autoptr(RfTable) back = NULL;
+  g_autoptr(RfTable) wide_back = NULL;
   g_auto(Footer) footer;
+  g_auto(Footer) wide_footer;
   RfParquetWriteOptions options;
   RfColumn *distinct = rf_column_new ("distinct", RF_COLUMN_STRING);
-  RfColumn *wide = rf_column_new ("wide", RF_COLUMN_STRING);
   RfColumn *few = rf_column_new ("few", RF_COLUMN_STRING);
+  RfColumn *wide = rf_column_new ("wide", RF_COLUMN_STRING);
   char wide_value[4000];
-  gsize n = 140000;
 
-  memset (wide_value, 'w', sizeof wide_value);
-
-  for (gsize r = 0; r < n; r++)
+  /* 70,000 distinct values in each group of 70,000 rows: past the entry
+   * limit. */
+  for (gsize r = 0; r < 140000; r++)
     {
-      char buf[64];
-      /* 70,000 distinct values in each group of 70,000 rows: past the
-       * entry limit. */
+      char buf[32];
+
       g_snprintf (buf, sizeof buf, "serial-%07" G_GSIZE_FORMAT, r);
       rf_column_append_string (distinct, buf, -1);
-      /* 300 distinct values of 4000 bytes: past the 1 MiB page limit. */
-      g_snprintf (buf, sizeof buf, "%05" G_GSIZE_FORMAT, r % 300);
-      memcpy (wide_value, buf, 5);
-      rf_column_append_string (wide, wide_value, sizeof wide_value);
       if (r % 1000 == 999)
         rf_column_append_null (few);
       else
         rf_column_append_string (few, r % 3 == 0 ? "on" : "off", -1);
     }
   add (table, distinct);
-  add (table, wide);
   add (table, few);
   rf_parquet_write_options_init (&options);
   options.row_group_rows = 70000;
@@ -1006,8 +1003,7 @@ test_dictionary_fallback (void)
   for (guint g = 0; g < 2; g++)
     {
       const RfPqColumnMetaData *plain = chunk_meta (&footer, g, 0);
-      const RfPqColumnMetaData *wide_meta = chunk_meta (&footer, g, 1);
-      const RfPqColumnMetaData *dict = chunk_meta (&footer, g, 2);
+      const RfPqColumnMetaData *dict = chunk_meta (&footer, g, 1);
       g_autofree char *first = g_strdup_printf ("serial-%07u", g * 70000);
       g_autofree char *last = g_strdup_printf ("serial-%07u", g * 70000 + 69999);
 
@@ -1015,10 +1011,6 @@ test_dictionary_fallback (void)
       g_assert_false (has_encoding (plain, RF_PQ_RLE_DICTIONARY));
       g_assert_cmpuint (count_pages (bytes, plain, RF_PQ_PAGE_DICTIONARY), ==, 0);
       assert_stats_string (plain, first, last);
-      g_assert_false (wide_meta->has_dictionary_page_offset);
-      /* A PLAIN page closes once its values pass 1 MiB: 262 values of 4 + 4000
-       * bytes, so 70,000 values take 268 pages. */
-      g_assert_cmpuint (count_pages (bytes, wide_meta, RF_PQ_PAGE_DATA), ==, 268);
       g_assert_true (dict->has_dictionary_page_offset);
       g_assert_true (has_encoding (dict, RF_PQ_RLE_DICTIONARY));
       g_assert_true (has_encoding (dict, RF_PQ_RLE));
@@ -1026,6 +1018,38 @@ test_dictionary_fallback (void)
       g_assert_cmpint (dict->dictionary_page_offset, <, dict->data_page_offset);
       assert_stats_string (dict, "off", "on");
       assert_stats_null_count (dict, 70);
+    }
+
+  /* 300 distinct values of 4000 bytes in each group of 600 rows: past the
+   * 1 MiB dictionary page. */
+  memset (wide_value, 'w', sizeof wide_value);
+  for (gsize r = 0; r < 1200; r++)
+    {
+      char buf[8];
+
+      g_snprintf (buf, sizeof buf, "%05" G_GSIZE_FORMAT, (r * 7) % 300);
+      memcpy (wide_value, buf, 5);
+      rf_column_append_string (wide, wide_value, sizeof wide_value);
+    }
+  add (wide_table, wide);
+  options.row_group_rows = 600;
+  wide_bytes = write_bytes (wide_table, &options);
+  wide_back = read_bytes (wide_bytes);
+  assert_tables_equal (wide_table, wide_back);
+  decode_footer (wide_bytes, &wide_footer);
+  for (guint g = 0; g < 2; g++)
+    {
+      const RfPqColumnMetaData *meta = chunk_meta (&wide_footer, g, 0);
+
+      g_assert_false (meta->has_dictionary_page_offset);
+      g_assert_false (has_encoding (meta, RF_PQ_RLE_DICTIONARY));
+      /* A PLAIN page closes once its values pass 1 MiB: 262 values of
+       * 4 + 4000 bytes, so 600 values take three pages. */
+      g_assert_cmpuint (count_pages (wide_bytes, meta, RF_PQ_PAGE_DATA), ==, 3);
+      g_assert_cmpint (meta->statistics.min != NULL ? g_bytes_get_size (meta->statistics.min) : 0,
+                       ==, 4000);
+      g_assert_cmpmem (g_bytes_get_data (meta->statistics.min, NULL), 5, "00000", 5);
+      g_assert_cmpmem (g_bytes_get_data (meta->statistics.max, NULL), 5, "00299", 5);
     }
 }
 
