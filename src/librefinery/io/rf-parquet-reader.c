@@ -1168,11 +1168,11 @@ int96_to_usec (const guint8 *p)
   memcpy (&nanos, p, 8);
   memcpy (&julian, p + 8, 4);
   days = (gint64) julian - JULIAN_UNIX_EPOCH;
-  if (__builtin_mul_overflow (days, USEC_PER_DAY, &usec)
-      || __builtin_add_overflow (usec, floor_div_1000 (nanos), &usec)
-      || usec == OUT_OF_RANGE)
-    return OUT_OF_RANGE;
-  return usec;
+  /* Modulo 2^64, as Spark and Arrow do: Spark writes timestamps beyond
+   * 2262 with a day count and nanoseconds that only add up that way
+   * (int96_from_spark.parquet's year 290000). */
+  usec = (gint64) ((guint64) days * (guint64) USEC_PER_DAY + (guint64) floor_div_1000 (nanos));
+  return usec == OUT_OF_RANGE ? OUT_OF_RANGE : usec;
 }
 
 /* ------------------------------------------------------------------------
