@@ -1424,6 +1424,9 @@ convert_values (Chunk        *ck,
   double *of = (double *) out;
   gboolean bad = FALSE;
 
+  /* An empty page or dictionary may have no bytes at all (NULL). */
+  if (n == 0)
+    return TRUE;
   switch (f->kind)
     {
     case KIND_BOOL:
