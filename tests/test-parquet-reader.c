@@ -287,6 +287,117 @@ test_damaged_pages (void)
   }
 }
 
+typedef void (*FooterPatch) (RfPqFileMetaData *meta);
+
+/* The file with its footer decoded, changed by patch and encoded again
+ * (the pages stay where they are: only the footer moves). */
+static GBytes *
+patch_footer (GBytes      *bytes,
+              FooterPatch  patch)
+{
+  gsize length;
+  const guint8 *data = g_bytes_get_data (bytes, &length);
+  guint32 footer, new_length;
+  RfPqFileMetaData meta = { 0 };
+  g_autoptr(GError) error = NULL;
+  GByteArray *out = g_byte_array_new ();
+  gsize start;
+
+  memcpy (&footer, data + length - 8, 4);
+  footer = GUINT32_FROM_LE (footer);
+  start = length - 8 - footer;
+  g_assert_true (rf_pq_file_meta_data_decode (data + start, footer, &meta, &error));
+  g_assert_no_error (error);
+  patch (&meta);
+  g_byte_array_append (out, data, (guint) start);
+  rf_pq_file_meta_data_encode (&meta, out);
+  new_length = GUINT32_TO_LE ((guint32) (out->len - start));
+  g_byte_array_append (out, (const guint8 *) &new_length, 4);
+  g_byte_array_append (out, (const guint8 *) "PAR1", 4);
+  rf_pq_file_meta_data_clear (&meta);
+  return g_byte_array_free_to_bytes (out);
+}
+
+static RfPqColumnChunk *
+chunk_at (RfPqFileMetaData *meta,
+          guint             row_group,
+          guint             column)
+{
+  RfPqRowGroup *rg = &g_array_index (meta->row_groups, RfPqRowGroup, row_group);
+
+  return &g_array_index (rg->columns, RfPqColumnChunk, column);
+}
+
+static void
+unchanged (RfPqFileMetaData *meta)
+{
+}
+
+static void
+more_file_rows (RfPqFileMetaData *meta)
+{
+  meta->num_rows += 1;
+}
+
+static void
+fewer_chunk_values (RfPqFileMetaData *meta)
+{
+  chunk_at (meta, 1, 2)->meta_data.num_values -= 1;
+}
+
+static void
+fewer_group_rows (RfPqFileMetaData *meta)
+{
+  g_array_index (meta->row_groups, RfPqRowGroup, 0).num_rows -= 1;
+}
+
+static void
+other_chunk_type (RfPqFileMetaData *meta)
+{
+  chunk_at (meta, 0, 1)->meta_data.type = RF_PQ_INT64;
+}
+
+/* Footers whose counts or types disagree: refused when the file is opened,
+ * naming the column where there is one. */
+static void
+test_damaged_footers (void)
+{
+  g_autoptr(RfTable) table = make_table (100);
+  g_autoptr(GBytes) bytes = write_bytes (table, 40, RF_PQ_CODEC_SNAPPY);
+
+  /* Unchanged, the re-encoded footer reads back: the refusals below come
+   * from the patches alone. */
+  {
+    g_autoptr(GBytes) same = patch_footer (bytes, unchanged);
+    gsize length;
+    const guint8 *data = g_bytes_get_data (same, &length);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RfParquetFile) file = rf_parquet_file_open_bytes (data, length, "same.parquet", &error);
+    g_autoptr(RfTable) read = NULL;
+
+    g_assert_no_error (error);
+    read = rf_parquet_file_read (file, NULL, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (rf_table_get_n_rows (read), ==, 100);
+  }
+  {
+    g_autoptr(GBytes) b = patch_footer (bytes, more_file_rows);
+    assert_refused (b, "101");
+  }
+  {
+    g_autoptr(GBytes) b = patch_footer (bytes, fewer_chunk_values);
+    assert_refused (b, "tag");
+  }
+  {
+    g_autoptr(GBytes) b = patch_footer (bytes, fewer_group_rows);
+    assert_refused (b, "row group 0");
+  }
+  {
+    g_autoptr(GBytes) b = patch_footer (bytes, other_chunk_type);
+    assert_refused (b, "value");
+  }
+}
+
 /* Bytes that are not a Parquet file, each refused with what is wrong. */
 static void
 test_damaged_files (void)
@@ -322,5 +433,6 @@ main (int   argc,
   g_test_add_func ("/rf/parquet/reader/api", test_api);
   g_test_add_func ("/rf/parquet/reader/damaged-pages", test_damaged_pages);
   g_test_add_func ("/rf/parquet/reader/damaged-files", test_damaged_files);
+  g_test_add_func ("/rf/parquet/reader/damaged-footers", test_damaged_footers);
   return g_test_run ();
 }
