@@ -562,6 +562,39 @@ test_sample_excerpt (Fixture       *f,
   assert_same_bytes (source, stored);
 }
 
+static void
+test_latest (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *a = rf_test_write_file (f->incoming, "a.csv", "x,y\n1,2\n", -1);
+  g_autofree char *b = rf_test_write_file (f->incoming, "b.csv", "x;z\n3;4,5\n7;8\n", -1);
+  g_autoptr(RfUpload) upload = NULL;
+  g_autoptr(RfTable) table = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* nothing ingested yet: says what to do */
+  g_assert_null (rf_ingest_get_latest (f->project, "m1", &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "ingest"));
+  g_clear_error (&error);
+  g_assert_null (rf_ingest_read_latest (f->project, "m3", NULL, NULL, NULL, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  rf_ingest_result_free (rf_ingest_file (f->project, "m1", a, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  rf_ingest_result_free (rf_ingest_file (f->project, "m1", b, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* the newest upload, read with its delimiter and decimal comma detected again */
+  table = rf_ingest_read_latest (f->project, "m1", &upload, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (upload->stored_name, ==, "b.csv");
+  g_assert_cmpuint (rf_table_get_n_rows (table), ==, 2);
+  g_assert_cmpfloat (rf_column_get_double (rf_table_find_column (table, "z"), 0), ==, 4.5);
+  g_assert_cmpint (rf_column_get_int64 (rf_table_find_column (table, "x"), 1), ==, 7);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -579,6 +612,7 @@ main (int argc, char **argv)
   ADD ("/rf/ingest/cancelled", test_cancelled);
   ADD ("/rf/ingest/changed-while-ingesting", test_changed_while_ingesting);
   ADD ("/rf/ingest/sample-excerpt", test_sample_excerpt);
+  ADD ("/rf/ingest/latest", test_latest);
 #undef ADD
   return g_test_run ();
 }

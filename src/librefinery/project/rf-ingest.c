@@ -235,6 +235,55 @@ rf_ingest_list_uploads (RfProject   *project,
   return g_steal_pointer (&list);
 }
 
+RfUpload *
+rf_ingest_get_latest (RfProject   *project,
+                      const char  *machine_id,
+                      GError     **error)
+{
+  g_autoptr(GPtrArray) uploads = NULL;
+
+  g_return_val_if_fail (project != NULL, NULL);
+  g_return_val_if_fail (machine_id != NULL, NULL);
+
+  uploads = rf_ingest_list_uploads (project, machine_id, error);
+  if (uploads == NULL)
+    return NULL;
+  if (uploads->len == 0)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_NOT_FOUND,
+                   "The machine “%s” has no data yet: ingest a data file into the project "
+                   "first (refinery-cli ingest PROJECT --machine %s FILE).",
+                   machine_id, machine_id);
+      return NULL;
+    }
+  return g_ptr_array_steal_index (uploads, uploads->len - 1);
+}
+
+RfTable *
+rf_ingest_read_latest (RfProject     *project,
+                       const char    *machine_id,
+                       RfUpload     **upload_out,
+                       RfProgress    *progress,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autoptr(RfUpload) upload = NULL;
+  RfTable *table;
+
+  g_return_val_if_fail (project != NULL, NULL);
+  g_return_val_if_fail (machine_id != NULL, NULL);
+
+  upload = rf_ingest_get_latest (project, machine_id, error);
+  if (upload == NULL)
+    return NULL;
+  table = rf_read_file (upload->stored_path, NULL, NULL, progress, cancellable, error);
+  if (table == NULL)
+    return NULL;
+  if (upload_out != NULL)
+    *upload_out = g_steal_pointer (&upload);
+  return table;
+}
+
 static gboolean
 name_is_taken (const char *raw_dir,
                JsonNode   *root,

@@ -101,6 +101,22 @@ GPtrArray      *rf_ingest_list_uploads  (RfProject            *project,
                                          const char           *machine_id,
                                          GError              **error);
 
+/* The upload the later steps work on: the newest one (NULL with
+ * RF_ERROR_NOT_FOUND, saying to ingest a file first, when there is none). */
+RfUpload       *rf_ingest_get_latest    (RfProject            *project,
+                                         const char           *machine_id,
+                                         GError              **error);
+/* Reads the newest upload of a machine (rf_read_file with the format
+ * detected again: the stored file is byte for byte what was ingested, so
+ * detection finds what it found then). upload_out, when not NULL, receives
+ * the upload read. */
+RfTable        *rf_ingest_read_latest   (RfProject            *project,
+                                         const char           *machine_id,
+                                         RfUpload            **upload_out,
+                                         RfProgress           *progress,
+                                         GCancellable         *cancellable,
+                                         GError              **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RfUpload, rf_upload_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RfIngestResult, rf_ingest_result_free)
 
