@@ -23,6 +23,8 @@ static const Command commands[] = {
                                "  machine list PROJECT      list the machines of a project" },
   { "ingest", rf_cli_ingest,   "ingest PROJECT --machine ID FILE\n"
                                "                            copy a raw data file into a project" },
+  { "map", rf_cli_map,         "map FILE --profile PROFILE suggest which column is which sensor\n"
+                               "  map PROJECT --machine ID  map a machine's data, save mapping.json" },
   { "train", rf_cli_train,     "train FILE --out MODEL    train a TVAE model on a data file\n"
                                "  train PROJECT --machine ID\n"
                                "                            train on a machine's data in a project" },

@@ -36,6 +36,8 @@ int       rf_cli_sample               (int            argc,
                                        char         **argv);
 int       rf_cli_convert              (int            argc,
                                        char         **argv);
+int       rf_cli_map                  (int            argc,
+                                       char         **argv);
 
 /* Prints "refinery-cli: <message>" and a pointer to `command --help` on
  * stderr; returns RF_CLI_EXIT_USAGE. */
