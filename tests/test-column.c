@@ -297,6 +297,59 @@ test_fill_in_place (void)
   g_assert_false (rf_column_get_bool (b, 7));
 }
 
+static void
+test_take_rows (void)
+{
+  g_autoptr(RfColumn) d = rf_column_new ("d", RF_COLUMN_DOUBLE);
+  g_autoptr(RfColumn) s = rf_column_new ("s", RF_COLUMN_STRING);
+  g_autoptr(RfColumn) td = NULL;
+  g_autoptr(RfColumn) ts = NULL;
+  g_autoptr(RfColumn) none = NULL;
+  static const gsize rows[] = { 3, 0, 3, 1 };
+  static const gsize present[] = { 0, 2 };
+  gsize len;
+
+  rf_column_set_unit (d, "degC");
+  rf_column_set_role (d, RF_ROLE_SENSOR);
+  rf_column_append_double (d, 1.5);
+  rf_column_append_null (d);
+  rf_column_append_double (d, -2);
+  rf_column_append_double (d, 8);
+  rf_column_append_string (s, "ab", -1);
+  rf_column_append_string (s, "", -1);
+  rf_column_append_null (s);
+  rf_column_append_string (s, "xyz", -1);
+
+  td = rf_column_take_rows (d, rows, G_N_ELEMENTS (rows));
+  g_assert_cmpstr (td->name, ==, "d");
+  g_assert_cmpstr (td->unit, ==, "degC");
+  g_assert_cmpuint (td->n_rows, ==, 4);
+  g_assert_cmpuint (td->n_missing, ==, 1);
+  g_assert_cmpfloat (rf_column_get_double (td, 0), ==, 8);
+  g_assert_cmpfloat (rf_column_get_double (td, 1), ==, 1.5);
+  g_assert_cmpfloat (rf_column_get_double (td, 2), ==, 8);
+  g_assert_false (rf_column_is_valid (td, 3));
+  g_assert_cmpfloat (rf_column_get_double (td, 3), ==, 0);
+
+  ts = rf_column_take_rows (s, rows, G_N_ELEMENTS (rows));
+  g_assert_cmpuint (ts->n_missing, ==, 0);
+  g_assert_null (ts->validity);
+  g_assert_cmpmem (rf_column_get_string (ts, 0, &len), len, "xyz", 3);
+  g_assert_cmpmem (rf_column_get_string (ts, 1, &len), len, "ab", 2);
+  g_assert_cmpmem (rf_column_get_string (ts, 3, &len), len, "", 0);
+  g_assert_cmpuint (ts->n_bytes, ==, 8);
+
+  /* only present rows: no bitmap */
+  g_clear_pointer (&td, rf_column_unref);
+  td = rf_column_take_rows (d, present, 2);
+  g_assert_null (td->validity);
+  g_assert_cmpfloat (rf_column_get_double (td, 1), ==, -2);
+
+  none = rf_column_take_rows (s, NULL, 0);
+  g_assert_cmpuint (none->n_rows, ==, 0);
+  g_assert_cmpint (none->type, ==, RF_COLUMN_STRING);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -310,5 +363,6 @@ main (int argc, char **argv)
   g_test_add_func ("/rf/column/format-value", test_format_value);
   g_test_add_func ("/rf/column/summary", test_summary);
   g_test_add_func ("/rf/column/names", test_names);
+  g_test_add_func ("/rf/column/take-rows", test_take_rows);
   return g_test_run ();
 }

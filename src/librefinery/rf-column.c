@@ -565,6 +565,64 @@ rf_column_append_column (RfColumn       *column,
     }
 }
 
+RfColumn *
+rf_column_take_rows (const RfColumn *src,
+                     const gsize    *rows,
+                     gsize           n)
+{
+  RfColumn *column;
+
+  g_return_val_if_fail (src != NULL, NULL);
+  g_return_val_if_fail (n == 0 || rows != NULL, NULL);
+
+  column = rf_column_new_sized (src->name, src->type, n);
+  rf_column_set_unit (column, src->unit);
+  rf_column_set_role (column, src->role);
+  if (src->type == RF_COLUMN_STRING)
+    {
+      gsize bytes = 0;
+
+      for (gsize i = 0; i < n; i++)
+        {
+          g_return_val_if_fail (rows[i] < src->n_rows, column);
+          bytes += src->offsets[rows[i] + 1] - src->offsets[rows[i]];
+        }
+      rf_column_reserve (column, n, bytes);
+      for (gsize i = 0; i < n; i++)
+        {
+          guint64 start = src->offsets[rows[i]], end = src->offsets[rows[i] + 1];
+          memcpy (column->bytes + column->n_bytes, src->bytes + start, end - start);
+          column->n_bytes += end - start;
+          column->offsets[i + 1] = column->n_bytes;
+        }
+    }
+  else
+    {
+      gsize size = value_size (src->type);
+
+      rf_column_reserve (column, n, 0);
+      for (gsize i = 0; i < n; i++)
+        {
+          g_return_val_if_fail (rows[i] < src->n_rows, column);
+          memcpy ((char *) column->values.data + i * size, (const char *) src->values.data + rows[i] * size, size);
+        }
+    }
+  column->n_rows = n;
+  if (src->validity != NULL && src->n_missing > 0)
+    {
+      ensure_validity (column);
+      for (gsize i = 0; i < n; i++)
+        if (!rf_column_is_valid (src, rows[i]))
+          {
+            column->validity[i >> 3] &= (guint8) ~(1u << (i & 7));
+            column->n_missing++;
+          }
+      if (column->n_missing == 0)
+        g_clear_pointer (&column->validity, g_free);
+    }
+  return column;
+}
+
 double
 rf_column_get_double (const RfColumn *column,
                       gsize           row)

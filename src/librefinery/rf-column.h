@@ -157,6 +157,13 @@ rf_column_mark_missing_in_place (RfColumn *column,
   column->validity[row >> 3] &= (guint8) ~(1u << (row & 7));
 }
 
+/* A new column (same name, type, unit, role) holding src's rows
+ * rows[0], rows[1], ... rows[n - 1], in that order; rows may repeat. Every
+ * index must be < src->n_rows. What sorting, filtering and shuffling use. */
+RfColumn     *rf_column_take_rows       (const RfColumn *src,
+                                         const gsize  *rows,
+                                         gsize         n);
+
 /* Append every row of src (same type) to column. */
 void          rf_column_append_column   (RfColumn     *column,
                                          const RfColumn *src);

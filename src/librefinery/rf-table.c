@@ -133,6 +133,24 @@ rf_table_unique_name (const RfTable *table,
 }
 
 RfTable *
+rf_table_take_rows (const RfTable *table,
+                    const gsize   *rows,
+                    gsize          n)
+{
+  RfTable *taken;
+
+  g_return_val_if_fail (table != NULL, NULL);
+
+  taken = rf_table_new ();
+  for (guint c = 0; c < table->columns->len; c++)
+    {
+      g_autoptr(RfColumn) column = rf_column_take_rows (g_ptr_array_index (table->columns, c), rows, n);
+      rf_table_add_column (taken, column);
+    }
+  return taken;
+}
+
+RfTable *
 rf_table_slice (const RfTable *table,
                 gsize          offset,
                 gsize          n_rows)

@@ -48,6 +48,12 @@ RfTable        *rf_table_slice                (const RfTable  *table,
                                                gsize           offset,
                                                gsize           n_rows);
 
+/* A new table of the rows rows[0..n) of every column, in that order (see
+ * rf_column_take_rows). */
+RfTable        *rf_table_take_rows            (const RfTable  *table,
+                                               const gsize    *rows,
+                                               gsize           n);
+
 /* Bytes of value, offset, string and bitmap storage (what the table costs). */
 gsize           rf_table_get_memory_size      (const RfTable  *table);
 
