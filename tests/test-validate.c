@@ -157,7 +157,7 @@ test_report (void)
   g_autoptr(RfTable) table = plant_table ();
   g_autoptr(RfValidationReport) report = NULL;
   g_autoptr(GError) error = NULL;
-  const RfColumnReport *temp, *pressure, *code;
+  const RfColumnValidation *temp, *pressure, *code;
   RfValidationOptions options;
 
   rf_validation_options_init (&options);

@@ -23,8 +23,14 @@ static const Command commands[] = {
                                "  machine list PROJECT      list the machines of a project" },
   { "ingest", rf_cli_ingest,   "ingest PROJECT --machine ID FILE\n"
                                "                            copy a raw data file into a project" },
+  { "validate", rf_cli_validate, "validate FILE|PROJECT     check data: missing values, duplicates, outliers, time\n"
+                               "                            (PROJECT --machine ID saves validation_report.json)" },
   { "map", rf_cli_map,         "map FILE --profile PROFILE suggest which column is which sensor\n"
                                "  map PROJECT --machine ID  map a machine's data, save mapping.json" },
+  { "clean", rf_cli_clean,     "clean PROJECT --machine ID  record a cleaning plan and write cleaned_data.parquet\n"
+                               "  clean FILE --out FILE     clean a data file with a plan" },
+  { "transform", rf_cli_transform, "transform PROJECT --machine ID\n"
+                               "                            rename, convert units, sort, RUL; cleaned_data.parquet" },
   { "train", rf_cli_train,     "train FILE --out MODEL    train a TVAE model on a data file\n"
                                "  train PROJECT --machine ID\n"
                                "                            train on a machine's data in a project" },

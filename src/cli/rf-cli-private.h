@@ -11,6 +11,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "rf-profile.h"
+#include "rf-project.h"
 #include "rf-reader.h"
 
 G_BEGIN_DECLS
@@ -37,6 +39,12 @@ int       rf_cli_sample               (int            argc,
 int       rf_cli_convert              (int            argc,
                                        char         **argv);
 int       rf_cli_map                  (int            argc,
+                                       char         **argv);
+int       rf_cli_validate             (int            argc,
+                                       char         **argv);
+int       rf_cli_clean                (int            argc,
+                                       char         **argv);
+int       rf_cli_transform            (int            argc,
                                        char         **argv);
 
 /* Prints "refinery-cli: <message>" and a pointer to `command --help` on
@@ -93,6 +101,17 @@ void      _rf_cli_read_args_clear     (RfCliReadArgs  *args);
  * doubles (which JSON cannot hold) as the strings "inf", "-inf", "nan". */
 void      _rf_cli_json_write          (JsonNode      *node,
                                        GString       *out);
+
+/* Prints node as _rf_cli_json_write does, on stdout. */
+void      _rf_cli_print_json          (JsonNode      *node);
+
+/* Opens the project at path and loads the profile of its machine
+ * machine_id (profile_out may be NULL). Errors name the known machines. */
+gboolean  _rf_cli_open_machine        (const char    *path,
+                                       const char    *machine_id,
+                                       RfProject    **project_out,
+                                       RfProfile    **profile_out,
+                                       GError       **error);
 
 /* A double in the shortest form that round-trips, e.g. 641.82, 1e-05, 100. */
 void      _rf_cli_append_double       (GString       *out,

@@ -130,7 +130,7 @@ rf_cleaning_plan_suggest (const RfValidationReport *report)
   plan->timestamp_column = g_strdup (report->timestamp_column);
   for (guint i = 0; i < report->columns->len; i++)
     {
-      const RfColumnReport *r = g_ptr_array_index (report->columns, i);
+      const RfColumnValidation *r = g_ptr_array_index (report->columns, i);
       RfColumnCleaning *c = rf_cleaning_plan_get_column (plan, r->name);
 
       rf_missing_strategy_from_string (r->suggest_missing, &c->missing);

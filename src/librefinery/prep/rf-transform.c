@@ -804,6 +804,13 @@ apply_rul (GPtrArray                *columns,
   rf_column_set_role (computed, RF_ROLE_RUL);
   rf_column_set_unit (computed, record->rul_unit);
 
+  if (existing == NULL)
+    for (guint i = 0; i < record->missing_sensors->len; i++)
+      if (strcmp (g_ptr_array_index (record->missing_sensors, i), sensor->name) == 0)
+        {
+          g_ptr_array_remove_index (record->missing_sensors, i);
+          break;
+        }
   if (existing == NULL || options->rul == RF_RUL_RECALCULATE)
     {
       record->rul_computed = n_rows - computed->n_missing;

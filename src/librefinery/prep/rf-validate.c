@@ -46,7 +46,7 @@ rf_outlier_method_from_string (const char      *text,
 }
 
 static void
-column_report_free (RfColumnReport *c)
+column_report_free (RfColumnValidation *c)
 {
   g_free (c->name);
   g_free (c->suggest_missing);
@@ -69,7 +69,7 @@ rf_validation_report_free (RfValidationReport *report)
   g_free (report);
 }
 
-const RfColumnReport *
+const RfColumnValidation *
 rf_validation_report_find_column (const RfValidationReport *report,
                                   const char               *name)
 {
@@ -77,7 +77,7 @@ rf_validation_report_find_column (const RfValidationReport *report,
 
   for (guint i = 0; i < report->columns->len; i++)
     {
-      const RfColumnReport *c = g_ptr_array_index (report->columns, i);
+      const RfColumnValidation *c = g_ptr_array_index (report->columns, i);
       if (strcmp (c->name, name) == 0)
         return c;
     }
@@ -91,7 +91,7 @@ typedef struct
   RfTable *table;
   const RfValidationOptions *options;
   gboolean has_timestamp;
-  RfColumnReport **reports;
+  RfColumnValidation **reports;
   gint next;
 } ColumnWork;
 
@@ -121,7 +121,7 @@ check_column (ColumnWork *work,
 {
   const RfColumn *column = rf_table_get_column (work->table, index);
   const RfValidationOptions *options = work->options;
-  RfColumnReport *report = g_new0 (RfColumnReport, 1);
+  RfColumnValidation *report = g_new0 (RfColumnValidation, 1);
   g_autofree double *sorted = NULL;
   gsize n_sorted = 0;
   GString *reason = g_string_new (NULL);
@@ -181,7 +181,7 @@ check_column (ColumnWork *work,
       report->suggest_missing = g_strdup ("ffill");
       g_string_append (reason, "Carry the last known value forward. ");
     }
-  if (report->outliers > 0 && column->type == RF_COLUMN_DOUBLE)
+  if (report->outliers > 0 && (column->type == RF_COLUMN_DOUBLE || column->type == RF_COLUMN_INT64))
     {
       report->suggest_outliers = g_strdup (options->outlier_method == RF_OUTLIERS_IQR ? "clip_iqr" : "clip_sigma");
       g_string_append_printf (reason, "%" G_GSIZE_FORMAT " values outside [%g, %g]: clip them to those bounds.",
@@ -304,7 +304,7 @@ rf_validate_table (RfTable                   *table,
   RfValidationOptions defaults;
   g_autoptr(RfValidationReport) report = g_new0 (RfValidationReport, 1);
   g_autofree gboolean *duplicate = NULL;
-  g_autofree RfColumnReport **reports = NULL;
+  g_autofree RfColumnValidation **reports = NULL;
   const RfColumn *time = NULL;
   guint n_columns, n_threads;
   gsize n_rows;
@@ -349,7 +349,7 @@ rf_validate_table (RfTable                   *table,
         time = rf_table_get_column (table, c);
 
   /* the columns, one thread per core */
-  reports = g_new0 (RfColumnReport *, MAX (n_columns, 1));
+  reports = g_new0 (RfColumnValidation *, MAX (n_columns, 1));
   work.table = table;
   work.options = options;
   work.has_timestamp = time != NULL;
@@ -386,7 +386,7 @@ rf_validate_table (RfTable                   *table,
   /* columns, in table order */
   for (guint c = 0; c < n_columns; c++)
     {
-      const RfColumnReport *r = reports[c];
+      const RfColumnValidation *r = reports[c];
       const RfColumn *column = rf_table_get_column (table, c);
 
       if (n_rows > 0 && r->stats.missing_pct > options->missing_threshold_pct)
@@ -468,7 +468,7 @@ rf_validation_report_to_json (const RfValidationReport *report)
   json_builder_begin_object (builder);
   for (guint i = 0; i < report->columns->len; i++)
     {
-      const RfColumnReport *c = g_ptr_array_index (report->columns, i);
+      const RfColumnValidation *c = g_ptr_array_index (report->columns, i);
       if (c->stats.missing > 0)
         add_number (builder, c->name, c->stats.missing_pct);
     }
@@ -478,7 +478,7 @@ rf_validation_report_to_json (const RfValidationReport *report)
   json_builder_begin_object (builder);
   for (guint i = 0; i < report->columns->len; i++)
     {
-      const RfColumnReport *c = g_ptr_array_index (report->columns, i);
+      const RfColumnValidation *c = g_ptr_array_index (report->columns, i);
       if (c->outliers > 0)
         rf_json_add_int (builder, c->name, (gint64) c->outliers);
     }
@@ -492,7 +492,7 @@ rf_validation_report_to_json (const RfValidationReport *report)
   json_builder_begin_object (builder);
   for (guint i = 0; i < report->columns->len; i++)
     {
-      const RfColumnReport *c = g_ptr_array_index (report->columns, i);
+      const RfColumnValidation *c = g_ptr_array_index (report->columns, i);
       rf_json_add_string (builder, c->name, rf_column_type_to_string (c->type));
     }
   json_builder_end_object (builder);
@@ -513,7 +513,7 @@ rf_validation_report_to_json (const RfValidationReport *report)
   json_builder_begin_array (builder);
   for (guint i = 0; i < report->columns->len; i++)
     {
-      const RfColumnReport *c = g_ptr_array_index (report->columns, i);
+      const RfColumnValidation *c = g_ptr_array_index (report->columns, i);
 
       json_builder_begin_object (builder);
       rf_json_add_string (builder, "name", c->name);

@@ -63,7 +63,7 @@ typedef struct
   char *suggest_missing;          /* a cleaning-plan strategy (rf-cleaning-plan.h) */
   char *suggest_outliers;
   char *reason;                   /* why, for people */
-} RfColumnReport;
+} RfColumnValidation;
 
 typedef struct
 {
@@ -81,7 +81,7 @@ typedef struct
   gboolean validation_passed;
   GPtrArray *errors;              /* char * */
   GPtrArray *warnings;            /* char * */
-  GPtrArray *columns;             /* RfColumnReport *, in table order */
+  GPtrArray *columns;             /* RfColumnValidation *, in table order */
   RfValidationOptions options;    /* as used (pointers not kept) */
 } RfValidationReport;
 
@@ -97,7 +97,7 @@ RfValidationReport *rf_validate_table              (RfTable                  *ta
                                                     GCancellable             *cancellable,
                                                     GError                  **error);
 void                rf_validation_report_free      (RfValidationReport       *report);
-const RfColumnReport *rf_validation_report_find_column (const RfValidationReport *report,
+const RfColumnValidation *rf_validation_report_find_column (const RfValidationReport *report,
                                                         const char               *name);
 /* The original plan's schema first (machine_id, file_name, total_rows,
  * total_columns, missing_values, duplicate_rows, outliers, timestamp_sorted,
