@@ -71,6 +71,38 @@ test_sort_doubles (void)
   g_assert_cmpfloat (rf_quantile_of_sorted (sorted + 6, 1, 0.3), ==, 3);
 }
 
+/* Selection gives the quantiles sorting gives, on data with many ties. */
+static void
+test_quantiles_by_selection (void)
+{
+  static const double levels[] = { 0, 0.01, 0.25, 0.5, 0.5, 0.75, 0.99, 1 };
+  guint32 state = 7;
+
+  for (int trial = 0; trial < 20; trial++)
+    {
+      g_autoptr(RfColumn) c = rf_column_new ("x", RF_COLUMN_DOUBLE);
+      g_autofree double *sorted = NULL;
+      gsize n_sorted = 0, n = 1 + trial * 37;
+      double got[G_N_ELEMENTS (levels)], mean, std;
+      RfColumnStats stats;
+
+      for (gsize i = 0; i < n; i++)
+        {
+          state = state * 1664525u + 1013904223u;
+          if ((state >> 28) == 0)
+            rf_column_append_null (c);
+          else
+            rf_column_append_double (c, (double) ((state >> 16) % (trial + 3)) - 1.5);
+        }
+      rf_column_stats_compute_sorted (c, &stats, &sorted, &n_sorted);
+      g_assert_cmpuint (rf_column_quantiles (c, levels, G_N_ELEMENTS (levels), got, &mean, &std), ==, n_sorted);
+      for (gsize q = 0; q < G_N_ELEMENTS (levels); q++)
+        g_assert_cmpfloat (got[q], ==, rf_quantile_of_sorted (sorted, n_sorted, levels[q]));
+      if (n_sorted > 0)
+        g_assert_cmpfloat_with_epsilon (mean, stats.mean, 1e-12);
+    }
+}
+
 static void
 test_duplicates (void)
 {
@@ -298,6 +330,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/rf/validate/stats", test_stats);
   g_test_add_func ("/rf/validate/sort-doubles", test_sort_doubles);
+  g_test_add_func ("/rf/validate/quantiles-by-selection", test_quantiles_by_selection);
   g_test_add_func ("/rf/validate/duplicates", test_duplicates);
   g_test_add_func ("/rf/validate/report", test_report);
   g_test_add_func ("/rf/validate/small-and-clean", test_small_and_clean);

@@ -130,27 +130,67 @@ outlier_bounds (const RfColumn         *column,
                 double                 *lower,
                 double                 *upper)
 {
-  g_autofree double *sorted = NULL;
-  gsize n = 0;
-  RfColumnStats stats;
+  static const double quartiles[] = { 0.25, 0.75 };
+  double q[2], mean, std;
 
   *lower = *upper = NAN;
-  rf_column_stats_compute_sorted (column, &stats, &sorted, &n);
-  if (n == 0)
+  if (rf_column_quantiles (column, quartiles, 2, q, &mean, &std) == 0)
     return;
   if (plan->outliers == RF_OUTLIER_CLIP_SIGMA)
     {
-      if (!isfinite (stats.std))
+      if (!isfinite (std))
         return;
-      *lower = stats.mean - plan->sigma * stats.std;
-      *upper = stats.mean + plan->sigma * stats.std;
+      *lower = mean - plan->sigma * std;
+      *upper = mean + plan->sigma * std;
     }
   else
     {
-      double q1 = rf_quantile_of_sorted (sorted, n, 0.25), q3 = rf_quantile_of_sorted (sorted, n, 0.75);
-      *lower = q1 - plan->iqr_k * (q3 - q1);
-      *upper = q3 + plan->iqr_k * (q3 - q1);
+      *lower = q[0] - plan->iqr_k * (q[1] - q[0]);
+      *upper = q[1] + plan->iqr_k * (q[1] - q[0]);
     }
+}
+
+/* Runs work (i, data) for i in [0, n) on one thread per core. Each i is
+ * independent: the result does not depend on the thread count. */
+typedef void (*WorkFunc) (guint    i,
+                          gpointer data);
+
+typedef struct
+{
+  WorkFunc func;
+  gpointer data;
+  guint n;
+  gint next;
+} Parallel;
+
+static gpointer
+parallel_worker (gpointer data)
+{
+  Parallel *p = data;
+
+  for (;;)
+    {
+      guint i = (guint) g_atomic_int_add (&p->next, 1);
+      if (i >= p->n)
+        return NULL;
+      p->func (i, p->data);
+    }
+}
+
+static void
+parallel_for (guint    n,
+              WorkFunc func,
+              gpointer data)
+{
+  Parallel p = { func, data, n, 0 };
+  guint n_threads = MIN (MAX (g_get_num_processors (), 1), MAX (n, 1));
+  g_autofree GThread **threads = g_new0 (GThread *, n_threads);
+
+  for (guint t = 1; t < n_threads; t++)
+    threads[t] = g_thread_new ("rf-clean", parallel_worker, &p);
+  parallel_worker (&p);
+  for (guint t = 1; t < n_threads; t++)
+    g_thread_join (threads[t]);
 }
 
 /* Writes value into row r of a numeric column, rounding for integers. */
@@ -258,19 +298,23 @@ rebuild_strings (const RfColumn *column,
   return out;
 }
 
+/* column: a copy the caller owns when owned is TRUE (filled in place),
+ * else shared (copied first). */
 static RfColumn *
-fill_missing (const RfColumn         *column,
+fill_missing (RfColumn               *column,
+              gboolean                owned,
               const RfColumnCleaning *plan,
               const RfColumn         *time,
               RfColumnCleanSummary   *summary)
 {
   gsize n = column->n_rows;
+  gsize missing_before = column->n_missing;
   RfColumn *out;
 
   if (column->n_missing == 0 || plan->missing == RF_MISSING_NONE || plan->missing == RF_MISSING_DROP_ROWS)
     {
       summary->left_missing = column->n_missing;
-      return rf_column_copy (column);
+      return rf_column_ref (column);
     }
 
   if (column->type == RF_COLUMN_STRING)
@@ -311,7 +355,7 @@ fill_missing (const RfColumn         *column,
       return rebuild_strings (column, source, plan->constant_text);
     }
 
-  out = rf_column_copy (column);
+  out = owned ? rf_column_ref (column) : rf_column_copy (column);
   switch (plan->missing)
     {
     case RF_MISSING_FFILL:
@@ -393,11 +437,11 @@ fill_missing (const RfColumn         *column,
     case RF_MISSING_MEAN:
     case RF_MISSING_MEDIAN:
       {
-        RfColumnStats stats;
-        double value;
+        static const double half[] = { 0.5 };
+        double median, mean, value;
 
-        rf_column_stats_compute (column, &stats);
-        value = plan->missing == RF_MISSING_MEAN ? stats.mean : stats.quantiles[3];
+        rf_column_quantiles (column, half, 1, &median, &mean, NULL);
+        value = plan->missing == RF_MISSING_MEAN ? mean : median;
         if (isnan (value))
           break;
         for (gsize r = 0; r < n; r++)
@@ -423,9 +467,87 @@ fill_missing (const RfColumn         *column,
       break;
     }
   rf_column_recount_missing (out);
-  summary->filled = column->n_missing - out->n_missing;
+  summary->filled = missing_before - out->n_missing;
   summary->left_missing = out->n_missing;
   return out;
+}
+
+static RfColumnCleanSummary *
+summary_for (RfCleanSummary *summary,
+             const char     *column)
+{
+  for (guint i = 0; i < summary->columns->len; i++)
+    if (strcmp (g_array_index (summary->columns, RfColumnCleanSummary, i).column, column) == 0)
+      return &g_array_index (summary->columns, RfColumnCleanSummary, i);
+  return NULL;
+}
+
+typedef struct
+{
+  const RfCleaningPlan *plan;
+  RfTable *table;
+  RfCleanSummary *summary;
+} BoundsWork;
+
+static void
+bounds_work (guint    i,
+             gpointer data)
+{
+  BoundsWork *work = data;
+  const RfColumnCleaning *c = g_ptr_array_index (work->plan->columns, i);
+  RfColumnCleanSummary *s = &g_array_index (work->summary->columns, RfColumnCleanSummary, i);
+
+  if (c->outliers != RF_OUTLIER_NONE)
+    outlier_bounds (rf_table_find_column (work->table, c->column), c, &s->lower_bound, &s->upper_bound);
+}
+
+typedef struct
+{
+  const RfCleaningPlan *plan;
+  RfTable *table;
+  RfCleanSummary *summary;
+  RfColumn **results;
+  const RfColumn *axis;
+} FillWork;
+
+static void
+fill_work (guint    c,
+           gpointer data)
+{
+  FillWork *work = data;
+  RfColumn *column = rf_table_get_column (work->table, c);
+  const RfColumnCleaning *cp = rf_cleaning_plan_find_column (work->plan, column->name);
+  RfColumnCleanSummary *s;
+  g_autoptr(RfColumn) clipped = NULL;
+  gboolean owned = FALSE;
+
+  if (cp == NULL)
+    {
+      work->results[c] = rf_column_ref (column);
+      return;
+    }
+  s = summary_for (work->summary, column->name);
+  if ((cp->outliers == RF_OUTLIER_CLIP_IQR || cp->outliers == RF_OUTLIER_CLIP_SIGMA) && !isnan (s->lower_bound))
+    {
+      clipped = rf_column_copy (column);
+      owned = TRUE;
+      for (gsize r = 0; r < clipped->n_rows; r++)
+        {
+          double v;
+
+          if (!rf_column_is_valid (clipped, r))
+            continue;
+          v = number_at (clipped, r);
+          if (v < s->lower_bound || v > s->upper_bound)
+            {
+              put_number (clipped, r, CLAMP (v, s->lower_bound, s->upper_bound));
+              s->clipped++;
+            }
+        }
+    }
+  else
+    clipped = rf_column_ref (column);
+  work->results[c] = fill_missing (clipped, owned, cp, work->axis != column ? work->axis : NULL, s);
 }
 
 RfTable *
@@ -481,7 +603,11 @@ rf_clean_apply (RfTable               *table,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  /* 3: outlier bounds, rows to drop */
+  /* 3: outlier bounds (columns in parallel), rows to drop */
+  {
+    BoundsWork work = { plan, current, summary };
+    parallel_for (plan->columns->len, bounds_work, &work);
+  }
   n = rf_table_get_n_rows (current);
   g_free (drop);
   drop = g_new0 (gboolean, MAX (n, 1));
@@ -491,8 +617,6 @@ rf_clean_apply (RfTable               *table,
       RfColumnCleanSummary *s = &g_array_index (summary->columns, RfColumnCleanSummary, i);
       const RfColumn *column = rf_table_find_column (current, c->column);
 
-      if (c->outliers != RF_OUTLIER_NONE)
-        outlier_bounds (column, c, &s->lower_bound, &s->upper_bound);
       for (gsize r = 0; r < n; r++)
         {
           gboolean valid = rf_column_is_valid (column, r);
@@ -524,50 +648,19 @@ rf_clean_apply (RfTable               *table,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  /* 3–4: clip, then fill, column by column */
+  /* 3–4: clip, then fill, columns in parallel */
   {
     g_autoptr(RfTable) out = rf_table_new ();
-    const RfColumn *axis = plan->timestamp_column != NULL ? rf_table_find_column (current, plan->timestamp_column)
-                                                          : NULL;
+    guint n_columns = rf_table_get_n_columns (current);
+    g_autofree RfColumn **results = g_new0 (RfColumn *, MAX (n_columns, 1));
+    FillWork work = { plan, current, summary, results, NULL };
 
-    for (guint c = 0; c < rf_table_get_n_columns (current); c++)
+    work.axis = plan->timestamp_column != NULL ? rf_table_find_column (current, plan->timestamp_column) : NULL;
+    parallel_for (n_columns, fill_work, &work);
+    for (guint c = 0; c < n_columns; c++)
       {
-        RfColumn *column = rf_table_get_column (current, c);
-        const RfColumnCleaning *cp = rf_cleaning_plan_find_column (plan, column->name);
-        g_autoptr(RfColumn) clipped = NULL;
-        g_autoptr(RfColumn) filled = NULL;
-        RfColumnCleanSummary *s = NULL;
-
-        if (cp == NULL)
-          {
-            rf_table_add_column (out, column);
-            continue;
-          }
-        for (guint i = 0; i < summary->columns->len; i++)
-          if (strcmp (g_array_index (summary->columns, RfColumnCleanSummary, i).column, column->name) == 0)
-            s = &g_array_index (summary->columns, RfColumnCleanSummary, i);
-        clipped = rf_column_ref (column);
-        if ((cp->outliers == RF_OUTLIER_CLIP_IQR || cp->outliers == RF_OUTLIER_CLIP_SIGMA) &&
-            !isnan (s->lower_bound))
-          {
-            g_clear_pointer (&clipped, rf_column_unref);
-            clipped = rf_column_copy (column);
-            for (gsize r = 0; r < clipped->n_rows; r++)
-              {
-                double v;
-
-                if (!rf_column_is_valid (clipped, r))
-                  continue;
-                v = number_at (clipped, r);
-                if (v < s->lower_bound || v > s->upper_bound)
-                  {
-                    put_number (clipped, r, CLAMP (v, s->lower_bound, s->upper_bound));
-                    s->clipped++;
-                  }
-              }
-          }
-        filled = fill_missing (clipped, cp, axis != column ? axis : NULL, s);
-        rf_table_add_column (out, filled);
+        rf_table_add_column (out, results[c]);
+        rf_column_unref (results[c]);
       }
     summary->rows_out = rf_table_get_n_rows (out);
     if (summary_out != NULL)

@@ -33,53 +33,76 @@ from_key (guint64 key)
   return value;
 }
 
+#define RADIX_BITS 11
+#define RADIX_SIZE (1 << RADIX_BITS)
+#define RADIX_PASSES 6     /* 6 × 11 bits ≥ 64 */
+
 void
 rf_sort_doubles (double *values,
                  gsize   n)
 {
-  g_autofree guint64 *keys = NULL;
+  /* the keys replace the doubles in place: same size, and the array is
+   * the caller's scratch anyway */
+  guint64 *keys = (guint64 *) values;
   g_autofree guint64 *tmp = NULL;
   g_autofree gsize *counts = NULL;
+  gboolean sorted = TRUE;
+  guint64 *src, *dst;
 
   if (n < 2)
     return;
-  keys = g_new (guint64, n);
-  tmp = g_new (guint64, n);
-  counts = g_new (gsize, 4 * 65536);
-  memset (counts, 0, 4 * 65536 * sizeof (gsize));
+  /* through memcpy: the bytes change type in place */
   for (gsize i = 0; i < n; i++)
     {
-      guint64 k = sort_key (values[i]);
-      keys[i] = k;
-      for (int pass = 0; pass < 4; pass++)
-        counts[pass * 65536 + ((k >> (16 * pass)) & 0xffff)]++;
-    }
-  /* four stable passes of 16 bits, skipping passes where all keys agree */
-  for (int pass = 0; pass < 4; pass++)
-    {
-      gsize *c = counts + pass * 65536, sum = 0;
-      gboolean trivial = FALSE;
+      double v;
+      guint64 k;
 
-      for (gsize b = 0; b < 65536; b++)
-        {
-          gsize v = c[b];
-          if (v == n)
-            trivial = TRUE;
-          c[b] = sum;
-          sum += v;
-        }
-      if (trivial)
-        continue;
+      memcpy (&v, (char *) values + i * sizeof (double), sizeof v);
+      k = sort_key (v);
+      memcpy ((char *) values + i * sizeof (double), &k, sizeof k);
+    }
+  for (gsize i = 1; i < n && sorted; i++)
+    sorted = keys[i - 1] <= keys[i];
+  if (!sorted)
+    {
+      /* LSD radix sort, 11 bits a pass (2048 buckets stay in cache),
+       * skipping the passes where every key has the same digit */
+      counts = g_new0 (gsize, RADIX_PASSES * RADIX_SIZE);
+      tmp = g_new (guint64, n);
       for (gsize i = 0; i < n; i++)
-        tmp[c[(keys[i] >> (16 * pass)) & 0xffff]++] = keys[i];
-      {
-        guint64 *swap = keys;
-        keys = tmp;
-        tmp = swap;
-      }
+        for (int pass = 0; pass < RADIX_PASSES; pass++)
+          counts[pass * RADIX_SIZE + ((keys[i] >> (RADIX_BITS * pass)) & (RADIX_SIZE - 1))]++;
+      src = keys;
+      dst = tmp;
+      for (int pass = 0; pass < RADIX_PASSES; pass++)
+        {
+          gsize *c = counts + pass * RADIX_SIZE, sum = 0;
+          gboolean trivial = FALSE;
+          guint64 *swap;
+
+          for (gsize b = 0; b < RADIX_SIZE; b++)
+            {
+              gsize v = c[b];
+              trivial |= v == n;
+              c[b] = sum;
+              sum += v;
+            }
+          if (trivial)
+            continue;
+          for (gsize i = 0; i < n; i++)
+            dst[c[(src[i] >> (RADIX_BITS * pass)) & (RADIX_SIZE - 1)]++] = src[i];
+          swap = src;
+          src = dst;
+          dst = swap;
+        }
+      if (src != keys)
+        memcpy (keys, src, n * sizeof (guint64));
     }
   for (gsize i = 0; i < n; i++)
-    values[i] = keys[i] == G_MAXUINT64 ? NAN : from_key (keys[i]);
+    {
+      double v = keys[i] == G_MAXUINT64 ? NAN : from_key (keys[i]);
+      memcpy ((char *) values + i * sizeof (double), &v, sizeof v);
+    }
 }
 
 double
@@ -99,6 +122,118 @@ rf_quantile_of_sorted (const double *sorted,
     return sorted[MIN (below, n - 1)];
   /* numpy's "linear": lower + (upper − lower) × fraction */
   return sorted[below] + (sorted[below + 1] - sorted[below]) * fraction;
+}
+
+/* Puts the k-th smallest of a[0..n) at a[k], smaller ones before it and
+ * larger or equal ones after (three-way partitions: many equal values, as
+ * sensor data has, cost nothing extra). */
+static void
+select_kth (double *a,
+            gsize   n,
+            gsize   k)
+{
+  gsize lo = 0, hi = n;   /* the k-th lies in [lo, hi) */
+
+  while (hi - lo > 1)
+    {
+      double x = a[lo], y = a[lo + (hi - lo) / 2], z = a[hi - 1];
+      double pivot = MAX (MIN (x, y), MIN (MAX (x, y), z));   /* median of three */
+      gsize lt = lo, i = lo, gt = hi;
+
+      while (i < gt)
+        {
+          double v = a[i];
+          if (v < pivot)
+            {
+              a[i++] = a[lt];
+              a[lt++] = v;
+            }
+          else if (v > pivot)
+            {
+              a[i] = a[--gt];
+              a[gt] = v;
+            }
+          else
+            i++;
+        }
+      if (k < lt)
+        hi = lt;
+      else if (k >= gt)
+        lo = gt;
+      else
+        return;
+    }
+}
+
+gsize
+rf_column_quantiles (const RfColumn *column,
+                     const double   *levels,
+                     guint           n_levels,
+                     double         *quantiles,
+                     double         *mean_out,
+                     double         *std_out)
+{
+  g_autofree double *a = NULL;
+  gsize n = 0, start = 0;
+  double sum = 0, sq = 0, mean;
+
+  g_return_val_if_fail (column != NULL, 0);
+
+  for (guint q = 0; q < n_levels; q++)
+    quantiles[q] = NAN;
+  if (mean_out != NULL)
+    *mean_out = NAN;
+  if (std_out != NULL)
+    *std_out = NAN;
+  if (column->type == RF_COLUMN_STRING)
+    return 0;
+  a = g_new (double, MAX (column->n_rows, 1));
+  for (gsize r = 0; r < column->n_rows; r++)
+    {
+      double v;
+
+      if (!rf_column_is_valid (column, r))
+        continue;
+      v = column->type == RF_COLUMN_DOUBLE ? column->values.f64[r] : rf_column_get_as_double (column, r);
+      if (!isnan (v))
+        {
+          a[n++] = v;
+          sum += v;
+        }
+    }
+  if (n == 0)
+    return 0;
+  mean = sum / (double) n;
+  if (mean_out != NULL)
+    *mean_out = mean;
+  if (std_out != NULL)
+    {
+      for (gsize i = 0; i < n; i++)
+        sq += (a[i] - mean) * (a[i] - mean);
+      *std_out = n > 1 ? sqrt (sq / (double) (n - 1)) : NAN;
+    }
+  /* ascending levels: each selection only looks right of the previous */
+  for (guint q = 0; q < n_levels; q++)
+    {
+      double position = CLAMP (levels[q], 0.0, 1.0) * (double) (n - 1), fraction, next;
+      gsize k = (gsize) floor (position);
+
+      fraction = position - (double) k;
+      if (k < start)
+        k = start;
+      select_kth (a + start, n - start, k - start);
+      if (fraction == 0 || k + 1 >= n)
+        quantiles[q] = a[k];
+      else
+        {
+          next = a[k + 1];
+          for (gsize i = k + 2; i < n; i++)
+            next = MIN (next, a[i]);
+          quantiles[q] = a[k] + (next - a[k]) * fraction;
+        }
+      start = k;
+    }
+  return n;
 }
 
 static void

@@ -43,6 +43,17 @@ void    rf_column_stats_compute_sorted (const RfColumn *column,
                                         double        **sorted,
                                         gsize          *n_sorted);
 
+/* Quantiles without sorting (selection, linear time): levels (ascending,
+ * 0..1, n_levels of them) of the column's finite values, numpy's "linear"
+ * as rf_quantile_of_sorted. mean and std (sample) too, when not NULL.
+ * Returns the number of finite values (0: everything NAN). */
+gsize   rf_column_quantiles         (const RfColumn *column,
+                                     const double   *levels,
+                                     guint           n_levels,
+                                     double         *quantiles,
+                                     double         *mean,
+                                     double         *std);
+
 /* Quantile p (0..1) of n sorted values with linear interpolation between
  * the closest ranks (numpy's default): position p × (n − 1). NAN for n 0. */
 double  rf_quantile_of_sorted       (const double   *sorted,
