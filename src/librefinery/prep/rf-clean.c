@@ -134,17 +134,17 @@ outlier_bounds (const RfColumn         *column,
   double q[2], mean, std;
 
   *lower = *upper = NAN;
-  if (rf_column_quantiles (column, quartiles, 2, q, &mean, &std) == 0)
-    return;
   if (plan->outliers == RF_OUTLIER_CLIP_SIGMA)
     {
-      if (!isfinite (std))
+      if (rf_column_quantiles (column, NULL, 0, q, &mean, &std) == 0 || !isfinite (std))
         return;
       *lower = mean - plan->sigma * std;
       *upper = mean + plan->sigma * std;
     }
   else
     {
+      if (rf_column_quantiles (column, quartiles, 2, q, NULL, NULL) == 0)
+        return;
       *lower = q[0] - plan->iqr_k * (q[1] - q[0]);
       *upper = q[1] + plan->iqr_k * (q[1] - q[0]);
     }
@@ -617,6 +617,8 @@ rf_clean_apply (RfTable               *table,
       RfColumnCleanSummary *s = &g_array_index (summary->columns, RfColumnCleanSummary, i);
       const RfColumn *column = rf_table_find_column (current, c->column);
 
+      if (c->missing != RF_MISSING_DROP_ROWS && c->outliers != RF_OUTLIER_DROP && c->outliers != RF_OUTLIER_FLAG)
+        continue;
       for (gsize r = 0; r < n; r++)
         {
           gboolean valid = rf_column_is_valid (column, r);

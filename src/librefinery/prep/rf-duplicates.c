@@ -35,9 +35,11 @@ double_bits (double value)
 
 static void
 hash_column (const RfColumn *column,
-             guint64        *hashes)
+             guint64        *hashes,
+             gsize           start,
+             gsize           end)
 {
-  for (gsize r = 0; r < column->n_rows; r++)
+  for (gsize r = start; r < end; r++)
     {
       guint64 v;
 
@@ -114,41 +116,77 @@ rows_equal (const RfTable *table,
   return TRUE;
 }
 
+/* A row and the top half of its hash: 8 bytes, so the sort moves little.
+ * Rows whose top halves agree are compared by full hash, then exactly. */
 typedef struct
 {
-  guint64 hash;
-  gsize row;
+  guint32 hash_hi;
+  guint32 row;
 } Entry;
 
-/* Stable LSD radix sort of entries by hash: four passes of 16 bits, so
- * the result ends where it started. */
+#define DIGIT_BITS 11
+#define DIGIT_SIZE (1 << DIGIT_BITS)
+
+/* Stable LSD radix sort of entries by hash_hi: three passes of 11 bits. */
 static void
 sort_entries (Entry *entries,
               gsize  n)
 {
   g_autofree Entry *tmp = g_new (Entry, n);
-  g_autofree gsize *counts = g_new (gsize, 65536);
+  g_autofree gsize *counts = g_new0 (gsize, 3 * DIGIT_SIZE);
   Entry *src = entries, *dst = tmp;
 
-  for (int pass = 0; pass < 4; pass++)
+  for (gsize i = 0; i < n; i++)
+    for (int pass = 0; pass < 3; pass++)
+      counts[pass * DIGIT_SIZE + ((entries[i].hash_hi >> (DIGIT_BITS * pass)) & (DIGIT_SIZE - 1))]++;
+  for (int pass = 0; pass < 3; pass++)
     {
-      gsize sum = 0;
+      gsize *c = counts + pass * DIGIT_SIZE, sum = 0;
       Entry *swap;
 
-      memset (counts, 0, 65536 * sizeof (gsize));
-      for (gsize i = 0; i < n; i++)
-        counts[(src[i].hash >> (16 * pass)) & 0xffff]++;
-      for (gsize b = 0; b < 65536; b++)
+      for (gsize b = 0; b < DIGIT_SIZE; b++)
         {
-          gsize v = counts[b];
-          counts[b] = sum;
+          gsize v = c[b];
+          c[b] = sum;
           sum += v;
         }
       for (gsize i = 0; i < n; i++)
-        dst[counts[(src[i].hash >> (16 * pass)) & 0xffff]++] = src[i];
+        dst[c[(src[i].hash_hi >> (DIGIT_BITS * pass)) & (DIGIT_SIZE - 1)]++] = src[i];
       swap = src;
       src = dst;
       dst = swap;
+    }
+  if (src != entries)
+    memcpy (entries, src, n * sizeof (Entry));
+}
+
+typedef struct
+{
+  const RfTable *table;
+  guint64 *hashes;
+  gsize n;
+  gint next;
+} HashWork;
+
+/* Rows are hashed in blocks, each block through every column, so two
+ * threads share the work; the hashes do not depend on how. */
+#define HASH_BLOCK 65536
+
+static gpointer
+hash_worker (gpointer data)
+{
+  HashWork *work = data;
+
+  for (;;)
+    {
+      gsize block = (gsize) g_atomic_int_add (&work->next, 1);
+      gsize start = block * HASH_BLOCK, end;
+
+      if (start >= work->n)
+        return NULL;
+      end = MIN (start + HASH_BLOCK, work->n);
+      for (guint c = 0; c < rf_table_get_n_columns (work->table); c++)
+        hash_column (rf_table_get_column (work->table, c), work->hashes, start, end);
     }
 }
 
@@ -169,12 +207,22 @@ rf_table_mark_duplicates (const RfTable *table,
   if (n < 2 || rf_table_get_n_columns (table) == 0)
     return 0;
 
+  g_return_val_if_fail (n < G_MAXUINT32, 0);
   hashes = g_new0 (guint64, n);
-  for (guint c = 0; c < rf_table_get_n_columns (table); c++)
-    hash_column (rf_table_get_column (table, c), hashes);
+  {
+    HashWork work = { table, hashes, n, 0 };
+    guint n_threads = MIN (MAX (g_get_num_processors (), 1), (guint) (n / HASH_BLOCK + 1));
+    g_autofree GThread **threads = g_new0 (GThread *, n_threads);
+
+    for (guint t = 1; t < n_threads; t++)
+      threads[t] = g_thread_new ("rf-duplicates", hash_worker, &work);
+    hash_worker (&work);
+    for (guint t = 1; t < n_threads; t++)
+      g_thread_join (threads[t]);
+  }
   entries = g_new (Entry, n);
   for (gsize r = 0; r < n; r++)
-    entries[r] = (Entry) { hashes[r], r };
+    entries[r] = (Entry) { (guint32) (hashes[r] >> 32), (guint32) r };
   sort_entries (entries, n);
 
   /* within a run of equal hashes (rows ascending: the sort is stable),
@@ -183,12 +231,12 @@ rf_table_mark_duplicates (const RfTable *table,
     {
       gsize end = start + 1;
 
-      while (end < n && entries[end].hash == entries[start].hash)
+      while (end < n && entries[end].hash_hi == entries[start].hash_hi)
         end++;
       for (gsize i = start + 1; i < end; i++)
         for (gsize j = start; j < i; j++)
           {
-            if (is_duplicate[entries[j].row])
+            if (is_duplicate[entries[j].row] || hashes[entries[j].row] != hashes[entries[i].row])
               continue;
             if (rows_equal (table, entries[j].row, entries[i].row))
               {
