@@ -405,6 +405,10 @@ behaviour_table (void)
   rf_table_add_column (table, left);
   rf_table_add_column (table, when);
   rf_table_add_column (table, temp);
+  rf_column_unref (unit);
+  rf_column_unref (left);
+  rf_column_unref (when);
+  rf_column_unref (temp);
   return table;
 }
 
