@@ -18,6 +18,8 @@ struct _RfProfile
   char *machine_type;
   char *description;
   double sampling_interval;
+  guint seed_units;
+  double load_variation;
   GPtrArray *sensors;    /* RfSensor */
 };
 
@@ -190,6 +192,63 @@ parse_role (const char   *text,
   return FALSE;
 }
 
+/* The sensor's seed-data behaviour, defaults from its range. */
+static gboolean
+parse_physics (RfSensor    *sensor,
+               JsonNode    *node,
+               const char  *field,
+               const char  *display_name,
+               GError     **error)
+{
+  RfSensorPhysics *p = &sensor->physics;
+  g_autofree char *sub = NULL;
+  g_autofree char *shape = NULL;
+  JsonObject *object = NULL;
+  gboolean noise_given = FALSE;
+  double value;
+  gboolean has_range = !isnan (sensor->min) && !isnan (sensor->max);
+
+  p->nominal = has_range ? (sensor->min + sensor->max) / 2
+               : !isnan (sensor->min) ? sensor->min : !isnan (sensor->max) ? sensor->max : 0;
+  p->noise = has_range ? 0.02 * (sensor->max - sensor->min) : 0;
+  p->degradation = 0;
+  p->exponential = TRUE;
+  p->load_sensitivity = 0;
+  sensor->has_physics = node != NULL;
+  if (node != NULL)
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return field_error (error, display_name, field, "must be an object like {\"nominal\": 60, \"noise\": 1}");
+      object = json_node_get_object (node);
+#define NUMBER(key, target) \
+      g_free (sub); \
+      sub = g_strdup_printf ("%s.%s", field, key); \
+      if (!get_optional_number (object, key, sub, display_name, &value, error)) \
+        return FALSE; \
+      if (!isnan (value)) \
+        target = value;
+      NUMBER ("nominal", p->nominal);
+      NUMBER ("noise", p->noise);
+      noise_given = !isnan (value);
+      if (p->noise < 0)
+        return field_error (error, display_name, sub, "must be 0 or more");
+      NUMBER ("degradation", p->degradation);
+      NUMBER ("load_sensitivity", p->load_sensitivity);
+#undef NUMBER
+      g_free (sub);
+      sub = g_strdup_printf ("%s.degradation_shape", field);
+      if (!get_optional_string (object, "degradation_shape", sub, display_name, &shape, error))
+        return FALSE;
+      if (shape != NULL && strcmp (shape, "linear") != 0 && strcmp (shape, "exponential") != 0)
+        return field_error (error, display_name, sub, "“%s” is not a shape; use linear or exponential", shape);
+      p->exponential = shape == NULL || strcmp (shape, "exponential") == 0;
+    }
+  /* no range and no noise given: 1 % of the nominal value */
+  if (!has_range && !noise_given)
+    p->noise = p->nominal != 0 ? 0.01 * fabs (p->nominal) : 0.01;
+  return TRUE;
+}
+
 static gboolean
 parse_sensor (RfProfile   *profile,
               JsonNode    *node,
@@ -273,6 +332,11 @@ parse_sensor (RfProfile   *profile,
     }
 
   g_free (field);
+  field = g_strdup_printf ("%s.physics", prefix);
+  if (!parse_physics (sensor, get_member (object, "physics"), field, display_name, error))
+    return FALSE;
+
+  g_free (field);
   field = g_strdup_printf ("%s.required", prefix);
   member = get_member (object, "required");
   sensor->required = sensor->role == RF_ROLE_SENSOR;
@@ -346,6 +410,35 @@ parse_profile (RfProfile   *profile,
     return FALSE;
   if (!isnan (profile->sampling_interval) && profile->sampling_interval <= 0)
     return field_error (error, display_name, "sampling_interval_s", "must be greater than 0");
+
+  profile->seed_units = 4;
+  profile->load_variation = 0.3;
+  member = get_member (object, "seed");
+  if (member != NULL)
+    {
+      JsonObject *seed;
+      double value;
+
+      if (!JSON_NODE_HOLDS_OBJECT (member))
+        return field_error (error, display_name, "seed", "must be an object like {\"units\": 4}");
+      seed = json_node_get_object (member);
+      if (!get_optional_number (seed, "units", "seed.units", display_name, &value, error))
+        return FALSE;
+      if (!isnan (value))
+        {
+          if (value < 1 || value > 10000 || value != floor (value))
+            return field_error (error, display_name, "seed.units", "must be a whole number from 1 to 10000");
+          profile->seed_units = (guint) value;
+        }
+      if (!get_optional_number (seed, "load_variation", "seed.load_variation", display_name, &value, error))
+        return FALSE;
+      if (!isnan (value))
+        {
+          if (value < 0 || value > 1)
+            return field_error (error, display_name, "seed.load_variation", "must be from 0 to 1");
+          profile->load_variation = value;
+        }
+    }
 
   member = get_member (object, "sensors");
   if (member == NULL)
@@ -584,4 +677,18 @@ rf_profile_find_role (RfProfile    *profile,
         return sensor;
     }
   return NULL;
+}
+
+guint
+rf_profile_get_seed_units (RfProfile *profile)
+{
+  g_return_val_if_fail (profile != NULL, 1);
+  return profile->seed_units;
+}
+
+double
+rf_profile_get_load_variation (RfProfile *profile)
+{
+  g_return_val_if_fail (profile != NULL, 0);
+  return profile->load_variation;
 }

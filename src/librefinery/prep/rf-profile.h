@@ -19,9 +19,27 @@
  *         "role": "sensor",                sensor | timestamp | rul | unit_id;
  *                                          default sensor; at most one
  *                                          timestamp, rul and unit_id each
- *         "description": "..."             optional string
+ *         "description": "...",            optional string
+ *         "physics": {                     optional; how seed data behaves
+ *           "nominal": 65,                 value of a healthy machine at mean
+ *                                          load; default the middle of
+ *                                          [min, max], else 0
+ *           "noise": 0.8,                  std of the measurement noise (≥ 0);
+ *                                          default 2 % of max − min, else 1 %
+ *                                          of |nominal| (0.01 when that is 0)
+ *           "degradation": 15,             drift at the end of life, in the
+ *                                          sensor's unit (signed); default 0
+ *           "degradation_shape": "exponential",  or "linear" (default
+ *                                          exponential: wear shows late)
+ *           "load_sensitivity": 5          change per unit of load deviation
+ *                                          (load varies in [−1, 1]); default 0
+ *         }
  *       }
- *     ]
+ *     ],
+ *     "seed": {                            optional; seed-data settings
+ *       "units": 4,                        run-to-failure series (≥ 1; default 4)
+ *       "load_variation": 0.3              spread of the load (0..1; default 0.3)
+ *     }
  *   }
  *
  * The smallest valid profile is {"machine_id": "m1", "sensors": [{"name": "x"}]}.
@@ -50,6 +68,16 @@ typedef struct _RfProfile RfProfile;
 
 /* One sensor (or timestamp, RUL, unit id column) of a profile. Owned by the
  * profile. */
+/* How a sensor behaves in seed data (defaults filled in, see above). */
+typedef struct
+{
+  double nominal;
+  double noise;
+  double degradation;
+  gboolean exponential;  /* degradation_shape "exponential" (else linear) */
+  double load_sensitivity;
+} RfSensorPhysics;
+
 typedef struct
 {
   char *name;
@@ -59,6 +87,8 @@ typedef struct
   double max;            /* NAN when not given */
   gboolean required;
   RfColumnRole role;     /* SENSOR, TIMESTAMP, RUL or UNIT_ID */
+  RfSensorPhysics physics;
+  gboolean has_physics;  /* the profile gave a "physics" object */
 } RfSensor;
 
 /* display_name names the input in error messages (a file name). */
@@ -80,6 +110,9 @@ const char     *rf_profile_get_machine_type      (RfProfile    *profile);
 const char     *rf_profile_get_description       (RfProfile    *profile);
 /* NAN when absent. */
 double          rf_profile_get_sampling_interval (RfProfile    *profile);
+/* "seed": the number of run-to-failure series, the load variation. */
+guint           rf_profile_get_seed_units        (RfProfile    *profile);
+double          rf_profile_get_load_variation    (RfProfile    *profile);
 
 guint           rf_profile_get_n_sensors         (RfProfile    *profile);
 const RfSensor *rf_profile_get_sensor            (RfProfile    *profile,
