@@ -31,6 +31,9 @@ static const Command commands[] = {
                                "  clean FILE --out FILE     clean a data file with a plan" },
   { "transform", rf_cli_transform, "transform PROJECT --machine ID\n"
                                "                            rename, convert units, sort, RUL; cleaned_data.parquet" },
+  { "seed", rf_cli_seed,       "seed PROJECT --machine ID  generate seed data from the machine's profile" },
+  { "merge", rf_cli_merge,     "merge PROJECT --machine ID --strategy replace|merge|real-only\n"
+                               "                            combine real and seed data for training" },
   { "train", rf_cli_train,     "train FILE --out MODEL    train a TVAE model on a data file\n"
                                "  train PROJECT --machine ID\n"
                                "                            train on a machine's data in a project" },

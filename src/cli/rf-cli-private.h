@@ -46,6 +46,10 @@ int       rf_cli_clean                (int            argc,
                                        char         **argv);
 int       rf_cli_transform            (int            argc,
                                        char         **argv);
+int       rf_cli_seed                 (int            argc,
+                                       char         **argv);
+int       rf_cli_merge                (int            argc,
+                                       char         **argv);
 
 /* Prints "refinery-cli: <message>" and a pointer to `command --help` on
  * stderr; returns RF_CLI_EXIT_USAGE. */

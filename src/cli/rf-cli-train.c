@@ -189,10 +189,10 @@ project_data_path (RfProject   *project,
       found = find_newest (merged, "merged", parquet);
       if (found == NULL)
         g_set_error (error, RF_ERROR, RF_ERROR_NOT_FOUND,
-                     "The machine “%s” has no merged data (no merged*.parquet in %s). Merging "
-                     "real data with seed data is a later step of the workflow that this "
-                     "version cannot run yet; train on the real data with --data real.",
-                     machine, merged);
+                     "The machine “%s” has no merged data (no merged*.parquet in %s). Merge its "
+                     "real data first (%s merge PROJECT --machine %s --strategy merge), or train "
+                     "on the real data with --data real.",
+                     machine, merged, RF_CLI_NAME, machine);
       return g_steal_pointer (&found);
     }
 
