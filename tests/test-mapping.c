@@ -457,6 +457,7 @@ test_overrides (void)
   g_autoptr(RfMapping) again = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) unmapped = NULL;
+  g_autofree char *joined = NULL;
   const RfColumnMapping *m;
 
   /* the user's choice takes the sensor from the column that had it */
@@ -474,8 +475,9 @@ test_overrides (void)
   g_assert_true (rf_mapping_find_column (mapping, "Temp_Bearing_DE")->user_set);
 
   unmapped = rf_mapping_get_unmapped_required (mapping, profile);
+  joined = g_strjoinv (",", unmapped);
   /* ambient_temp_C is not required; timestamp and RUL entries are optional */
-  g_assert_cmpstr (g_strjoinv (",", unmapped), ==,
+  g_assert_cmpstr (joined, ==,
                    "bearing_de_temp_C,bearing_nde_temp_C,vibration_mm_s,current_A,voltage_V,"
                    "speed_rpm,power_kW");
 
