@@ -42,9 +42,6 @@ merge_job (gpointer       data,
   g_autoptr(RfTable) seed = NULL;
   g_autoptr(RfTable) out = NULL;
   g_autoptr(JsonNode) report = NULL;
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
-  g_autofree char *with_newline = NULL;
   RfProgress read = rf_progress_range (job->progress, 0.0, 0.4);
   RfProgress write = rf_progress_range (job->progress, 0.6, 1.0);
 
@@ -86,12 +83,7 @@ merge_job (gpointer       data,
 
   report_path = g_build_filename (merged, RF_MERGE_REPORT_FILE, NULL);
   report = rf_merge_report_to_json (job->report);
-  json_generator_set_root (generator, report);
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  text = json_generator_to_data (generator, NULL);
-  with_newline = g_strconcat (text, "\n", NULL);
-  if (!rf_atomic_write_contents (report_path, with_newline, strlen (with_newline), error))
+  if (!rf_atomic_write_json (report_path, report, error))
     return NULL;
   return g_steal_pointer (&out);
 }

@@ -202,19 +202,9 @@ rf_cli_validate (int    argc,
   if (report_file != NULL)
     {
       g_autoptr(JsonNode) root = rf_validation_report_to_json (report);
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
       g_autofree char *dir = rf_project_get_machine_dir (project, "processed", machine_id, TRUE, &error);
-      g_autofree char *text = NULL;
-      g_autofree char *with_newline = NULL;
 
-      if (dir == NULL)
-        return _rf_cli_fail (error);
-      json_generator_set_root (generator, root);
-      json_generator_set_pretty (generator, TRUE);
-      json_generator_set_indent (generator, 2);
-      text = json_generator_to_data (generator, NULL);
-      with_newline = g_strconcat (text, "\n", NULL);
-      if (!rf_atomic_write_contents (report_file, with_newline, strlen (with_newline), &error))
+      if (dir == NULL || !rf_atomic_write_json (report_file, root, &error))
         return _rf_cli_fail (error);
     }
 

@@ -493,18 +493,10 @@ rf_cleaning_plan_save_file (const RfCleaningPlan *plan,
                             GError              **error)
 {
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
-  g_autofree char *with_newline = NULL;
 
   g_return_val_if_fail (plan != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
   root = rf_cleaning_plan_to_json (plan);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  text = json_generator_to_data (generator, NULL);
-  with_newline = g_strconcat (text, "\n", NULL);
-  return rf_atomic_write_contents (path, with_newline, strlen (with_newline), error);
+  return rf_atomic_write_json (path, root, error);
 }

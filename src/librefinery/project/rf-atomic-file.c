@@ -286,3 +286,24 @@ rf_file_sha256 (const char    *path,
     return NULL;
   return g_strdup (g_checksum_get_string (checksum));
 }
+
+gboolean
+rf_atomic_write_json (const char  *path,
+                      JsonNode    *root,
+                      GError     **error)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *data = NULL;
+  g_autofree char *with_newline = NULL;
+  gsize length;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (root != NULL, FALSE);
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, root);
+  data = json_generator_to_data (generator, &length);
+  with_newline = g_strconcat (data, "\n", NULL);
+  return rf_atomic_write_contents (path, with_newline, length + 1, error);
+}

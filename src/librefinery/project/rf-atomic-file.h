@@ -9,6 +9,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -35,6 +36,12 @@ const char   *rf_atomic_file_get_path   (RfAtomicFile  *file);
 gboolean      rf_atomic_write_contents  (const char    *path,
                                          const void    *data,
                                          gsize          length,
+                                         GError       **error);
+
+/* root as pretty-printed JSON (2-space indent, a final newline): the form
+ * of every JSON file Refinery keeps in a project. */
+gboolean      rf_atomic_write_json      (const char    *path,
+                                         JsonNode      *root,
                                          GError       **error);
 
 /* Copies src to dst atomically, byte for byte. When sha256_hex is not NULL it

@@ -420,17 +420,8 @@ write_metadata (const char  *path,
                 JsonNode    *root,
                 GError     **error)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *data = NULL;
-  g_autofree char *with_newline = NULL;
-  gsize length;
 
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  json_generator_set_root (generator, root);
-  data = json_generator_to_data (generator, &length);
-  with_newline = g_strconcat (data, "\n", NULL);
-  return rf_atomic_write_contents (path, with_newline, length + 1, error);
+  return rf_atomic_write_json (path, root, error);
 }
 
 static char *

@@ -137,10 +137,7 @@ write_transform_file (const char               *path,
                       GError                  **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *with_newline = NULL;
 
   json_builder_begin_object (builder);
   rf_json_add_string (builder, "format", RF_TRANSFORM_FORMAT);
@@ -160,12 +157,7 @@ write_transform_file (const char               *path,
     json_builder_add_null_value (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  text = json_generator_to_data (generator, NULL);
-  with_newline = g_strconcat (text, "\n", NULL);
-  return rf_atomic_write_contents (path, with_newline, strlen (with_newline), error);
+  return rf_atomic_write_json (path, root, error);
 }
 
 gboolean
