@@ -197,7 +197,7 @@ test_held_out (void)
   static const Expectation compressor[] = {
     { "Disch Press (psig)", "discharge_pressure_bar" },
     { "Discharge Air Temp °F", "discharge_temp_C" },
-    { "Intake Temp", "inlet_temp_C" },
+    { "Intake Air Temprature", "inlet_temp_C" },
     { "Oil Injection Temp", "oil_temp_C" },
     { "Motor Amps", "motor_current_A" },
     { "Input Power (kW)", "motor_power_kW" },

@@ -134,6 +134,14 @@ test_similarity (void)
   g_assert_cmpfloat (rf_name_word_similarity (&evap, &evaporator), ==, 0.9);
   g_assert_cmpfloat (rf_name_word_similarity (&vib, &acc), ==, 0.7);
   g_assert_cmpfloat (rf_name_word_similarity (&acc, &vib), ==, 0.7);
+  /* a misspelling of a long word: 0.9 × (1 − 2/11) */
+  {
+    RfNameWord typo = { (char *) "temperatrue", 1, FALSE, FALSE };
+    RfNameWord temperature = { (char *) "temperature", 1, TRUE, FALSE };
+    RfNameWord bearing = { (char *) "bearing", 1, TRUE, FALSE };
+    g_assert_cmpfloat_with_epsilon (rf_name_word_similarity (&typo, &temperature), 0.9 * 9 / 11, 1e-12);
+    g_assert_cmpfloat (rf_name_word_similarity (&typo, &bearing), ==, 0);
+  }
   /* two letters are too few to abbreviate */
   g_assert_cmpfloat (rf_name_word_similarity (&de, &discharge), ==, 0.0);
 

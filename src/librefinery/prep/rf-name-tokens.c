@@ -747,6 +747,35 @@ abbreviates (const char *abbr,
   return TRUE;
 }
 
+/* 1 − Levenshtein distance / length of the longer word: 0.91 for
+ * "temprature" and "temperature". */
+static double
+spelling_similarity (const char *a,
+                     const char *b)
+{
+  gsize na = strlen (a), nb = strlen (b);
+  g_autofree gsize *row = NULL;
+
+  if (na == 0 || nb == 0 || na > 64 || nb > 64)
+    return 0;
+  row = g_new (gsize, nb + 1);
+  for (gsize j = 0; j <= nb; j++)
+    row[j] = j;
+  for (gsize i = 1; i <= na; i++)
+    {
+      gsize diagonal = row[0];
+
+      row[0] = i;
+      for (gsize j = 1; j <= nb; j++)
+        {
+          gsize above = row[j];
+          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] != b[j - 1]));
+          diagonal = above;
+        }
+    }
+  return 1.0 - (double) row[nb] / (double) MAX (na, nb);
+}
+
 double
 rf_name_word_similarity (const RfNameWord *a,
                          const RfNameWord *b)
@@ -766,6 +795,13 @@ rf_name_word_similarity (const RfNameWord *a,
     return g_str_has_prefix (b->word, a->word) ? 0.9 : 0.8;
   if (!b->known && abbreviates (b->word, a->word))
     return g_str_has_prefix (a->word, b->word) ? 0.9 : 0.8;
+  /* a misspelling of a long word ("temprature", "vibraton") */
+  if (strlen (a->word) >= 6 && strlen (b->word) >= 6)
+    {
+      double spelling = spelling_similarity (a->word, b->word);
+      if (spelling >= 0.8)
+        return 0.9 * spelling;
+    }
   return 0.0;
 }
 
