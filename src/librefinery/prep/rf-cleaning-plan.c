@@ -9,6 +9,7 @@
 #include "rf-cleaning-plan.h"
 #include "rf-error.h"
 #include "rf-json-build.h"
+#include "rf-json-read.h"
 #include "rf-value-parse.h"
 
 #define MAX_PLAN_BYTES (16 * 1024 * 1024)
@@ -312,53 +313,6 @@ invalid (GError    **error,
   return NULL;
 }
 
-static gboolean
-member_bool (JsonObject *o,
-             const char *name,
-             gboolean   *out)
-{
-  JsonNode *n = json_object_get_member (o, name);
-
-  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
-    return FALSE;
-  *out = json_node_get_boolean (n);
-  return TRUE;
-}
-
-static gboolean
-member_number (JsonObject *o,
-               const char *name,
-               double     *out)
-{
-  JsonNode *n = json_object_get_member (o, name);
-
-  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (n) ||
-      (json_node_get_value_type (n) != G_TYPE_DOUBLE && json_node_get_value_type (n) != G_TYPE_INT64))
-    return FALSE;
-  *out = json_node_get_double (n);
-  return isfinite (*out);
-}
-
-static gboolean
-member_string (JsonObject  *o,
-               const char  *name,
-               const char **out)
-{
-  JsonNode *n = json_object_get_member (o, name);
-
-  *out = NULL;
-  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return FALSE;
-  *out = json_node_get_string (n);
-  return TRUE;
-}
-
 RfCleaningPlan *
 rf_cleaning_plan_from_json (JsonNode    *node,
                             const char  *display_name,
@@ -376,7 +330,7 @@ rf_cleaning_plan_from_json (JsonNode    *node,
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return invalid (error, display_name, "not a JSON object");
   o = json_node_get_object (node);
-  if (!member_string (o, "format", &text) || g_strcmp0 (text, RF_CLEANING_PLAN_FORMAT) != 0)
+  if (!rf_json_member_string (o, "format", &text) || g_strcmp0 (text, RF_CLEANING_PLAN_FORMAT) != 0)
     return invalid (error, display_name, "“format” is not “" RF_CLEANING_PLAN_FORMAT "”: not a cleaning plan");
   member = json_object_get_member (o, "format_version");
   if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_INT64 ||
@@ -389,10 +343,10 @@ rf_cleaning_plan_from_json (JsonNode    *node,
                    "Refinery, or make the plan again.", display_name, version, RF_CLEANING_PLAN_FORMAT_VERSION);
       return NULL;
     }
-  if (!member_bool (o, "drop_duplicates", &plan->drop_duplicates) ||
-      !member_bool (o, "sort_by_time", &plan->sort_by_time))
+  if (!rf_json_member_bool (o, "drop_duplicates", &plan->drop_duplicates) ||
+      !rf_json_member_bool (o, "sort_by_time", &plan->sort_by_time))
     return invalid (error, display_name, "“drop_duplicates” and “sort_by_time” must be true or false");
-  if (!member_string (o, "timestamp_column", &text))
+  if (!rf_json_member_string (o, "timestamp_column", &text))
     return invalid (error, display_name, "“timestamp_column” must be a column name or null");
   plan->timestamp_column = g_strdup (text);
   member = json_object_get_member (o, "columns");
@@ -418,15 +372,15 @@ rf_cleaning_plan_from_json (JsonNode    *node,
           return invalid (error, display_name, what);
         }
       e = json_node_get_object (entry);
-      if (!member_string (e, "missing", &missing) ||
+      if (!rf_json_member_string (e, "missing", &missing) ||
           (missing != NULL && !rf_missing_strategy_from_string (missing, &c->missing)))
         what = g_strdup_printf ("columns.“%s”.missing must be none, drop_rows, ffill, bfill, interpolate, mean, "
                                 "median or constant", (char *) l->data);
-      else if (!member_string (e, "outliers", &outliers) ||
+      else if (!rf_json_member_string (e, "outliers", &outliers) ||
                (outliers != NULL && !rf_outlier_strategy_from_string (outliers, &c->outliers)))
         what = g_strdup_printf ("columns.“%s”.outliers must be none, flag, clip_iqr, clip_sigma or drop",
                                 (char *) l->data);
-      else if (!member_number (e, "iqr_k", &c->iqr_k) || !member_number (e, "sigma", &c->sigma) ||
+      else if (!rf_json_member_number (e, "iqr_k", &c->iqr_k) || !rf_json_member_number (e, "sigma", &c->sigma) ||
                c->iqr_k < 0 || c->sigma <= 0)
         what = g_strdup_printf ("columns.“%s”: “iqr_k” must be a number ≥ 0 and “sigma” a number > 0",
                                 (char *) l->data);
@@ -439,7 +393,7 @@ rf_cleaning_plan_from_json (JsonNode    *node,
               c->constant_is_text = TRUE;
               c->constant_text = g_strdup (json_node_get_string (constant));
             }
-          else if (!member_number (e, "constant", &c->constant_number) || constant == NULL ||
+          else if (!rf_json_member_number (e, "constant", &c->constant_number) || constant == NULL ||
                    JSON_NODE_HOLDS_NULL (constant))
             what = g_strdup_printf ("columns.“%s”: “constant” must be a number or a text", (char *) l->data);
         }

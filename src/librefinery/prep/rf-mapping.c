@@ -9,6 +9,7 @@
 #include "rf-atomic-file.h"
 #include "rf-error.h"
 #include "rf-json-build.h"
+#include "rf-json-read.h"
 #include "rf-mapping.h"
 #include "rf-name-tokens.h"
 #include "rf-units.h"
@@ -798,17 +799,14 @@ optional_string (JsonObject  *object,
                  const char  *member,
                  char       **out)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  const char *text;
+  gboolean ok = rf_json_member_string (object, member, &text);
 
-  *out = NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return FALSE;
-  *out = g_strdup (json_node_get_string (node));
-  return TRUE;
+  *out = g_strdup (text);
+  return ok;
 }
 
+/* A whole number that must be there. */
 static gboolean
 integer_member (JsonObject *object,
                 const char *member,
@@ -816,10 +814,7 @@ integer_member (JsonObject *object,
 {
   JsonNode *node = json_object_get_member (object, member);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  *out = json_node_get_int (node);
-  return TRUE;
+  return node != NULL && !JSON_NODE_HOLDS_NULL (node) && rf_json_member_int (object, member, out);
 }
 
 static RfMapping *

@@ -7,6 +7,7 @@
 
 #include "rf-error.h"
 #include "rf-json-build.h"
+#include "rf-json-read.h"
 #include "rf-transform.h"
 #include "rf-units.h"
 
@@ -124,35 +125,10 @@ read_bool (JsonObject  *object,
            const char  *display_name,
            GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (rf_json_member_bool (object, member, out))
     return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      g_set_error (error, RF_ERROR, RF_ERROR_INVALID, "%s: “%s” must be true or false.", display_name, member);
-      return FALSE;
-    }
-  *out = json_node_get_boolean (node);
-  return TRUE;
-}
-
-static const char *
-read_string (JsonObject *object,
-             const char *member,
-             gboolean   *ok)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  *ok = TRUE;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return NULL;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      *ok = FALSE;
-      return NULL;
-    }
-  return json_node_get_string (node);
+  g_set_error (error, RF_ERROR, RF_ERROR_INVALID, "%s: “%s” must be true or false.", display_name, member);
+  return FALSE;
 }
 
 gboolean
@@ -163,7 +139,6 @@ rf_transform_options_from_json (JsonNode            *node,
 {
   JsonObject *object;
   const char *text;
-  gboolean ok;
 
   g_return_val_if_fail (options != NULL, FALSE);
   g_return_val_if_fail (display_name != NULL, FALSE);
@@ -182,15 +157,15 @@ rf_transform_options_from_json (JsonNode            *node,
       !read_bool (object, "convert_units", &options->convert_units, display_name, error) ||
       !read_bool (object, "sort_by_time", &options->sort_by_time, display_name, error))
     return FALSE;
-  text = read_string (object, "rul", &ok);
-  if (!ok || (text != NULL && !rf_rul_mode_from_string (text, &options->rul)))
+  if (!rf_json_member_string (object, "rul", &text) ||
+      (text != NULL && !rf_rul_mode_from_string (text, &options->rul)))
     {
       g_set_error (error, RF_ERROR, RF_ERROR_INVALID,
                    "%s: “rul” must be “keep”, “fill” or “recalculate”.", display_name);
       return FALSE;
     }
-  text = read_string (object, "normalise", &ok);
-  if (!ok || (text != NULL && !rf_normalisation_from_string (text, &options->normalise)))
+  if (!rf_json_member_string (object, "normalise", &text) ||
+      (text != NULL && !rf_normalisation_from_string (text, &options->normalise)))
     {
       g_set_error (error, RF_ERROR, RF_ERROR_INVALID,
                    "%s: “normalise” must be “none”, “minmax” or “zscore”.", display_name);
@@ -374,7 +349,6 @@ rf_transform_record_from_json (JsonNode    *node,
   JsonObject *object, *normalisation, *columns;
   JsonNode *member;
   const char *method;
-  gboolean ok;
   GList *names;
 
   g_return_val_if_fail (display_name != NULL, NULL);
@@ -392,8 +366,8 @@ rf_transform_record_from_json (JsonNode    *node,
   if (!JSON_NODE_HOLDS_OBJECT (member))
     goto bad;
   normalisation = json_node_get_object (member);
-  method = read_string (normalisation, "method", &ok);
-  if (!ok || (method != NULL && !rf_normalisation_from_string (method, &record->normalisation)))
+  if (!rf_json_member_string (normalisation, "method", &method) ||
+      (method != NULL && !rf_normalisation_from_string (method, &record->normalisation)))
     goto bad;
   member = json_object_get_member (normalisation, "columns");
   if (member == NULL || JSON_NODE_HOLDS_NULL (member))
