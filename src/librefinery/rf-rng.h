@@ -35,6 +35,10 @@ guint64  rf_rng_next_u64    (RfRng        *rng);
 double   rf_rng_uniform     (RfRng        *rng);
 /* Uniform in [0, 1), 24 random bits. */
 float    rf_rng_uniform_f   (RfRng        *rng);
+/* n values of rf_rng_uniform_f in one call: the same values. */
+void     rf_rng_uniform_fill_f (RfRng     *rng,
+                                float     *out,
+                                gsize      n);
 /* Uniform integer in [0, bound), without modulo bias; bound > 0. */
 guint64  rf_rng_below       (RfRng        *rng,
                              guint64       bound);
@@ -47,6 +51,16 @@ double   rf_rng_normal      (RfRng        *rng);
 void     rf_rng_normal_fill_f (RfRng      *rng,
                                float      *out,
                                gsize       n);
+/* For tests: rf_rng_normal_fill_f as Marsaglia and Tsang wrote it, every
+ * wedge point through exp(); the same values, and the same state after. */
+void     _rf_rng_normal_fill_f_definition (RfRng *rng,
+                                           float *out,
+                                           gsize  n);
+/* For tests: how many of a grid of points (points + 1 by points + 1 over
+ * each layer's wedge, and points next to the density) the squeezes of
+ * rf_rng_normal_fill_f place on the other side of exp() from the
+ * definition; 0 when they are sound. */
+guint    _rf_rng_ziggurat_self_check (guint points);
 /* Fisher-Yates shuffle of n indices. */
 void     rf_rng_shuffle     (RfRng        *rng,
                              guint        *indices,

@@ -58,6 +58,12 @@ rf_nn_linear_backward (float       *dx,
                  1.0f, dy, out, w, in, accumulate_dx ? 1.0f : 0.0f, dx, in);
 }
 
+/* Built twice, with AVX2 (eight floats at a time) and for plain x86-64
+ * (four), picked when the program loads: the same additions and
+ * comparisons either way. Sampling runs it on every hidden layer. */
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__ ((target_clones ("avx2", "default")))
+#endif
 void
 rf_nn_bias_relu_forward (float       *y,
                          const float *b,

@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include <json-glib/json-glib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "rf-error.h"
 #include "rf-json-writer.h"
@@ -232,13 +235,13 @@ is_present (const RfColumn *column,
   return column->type != RF_COLUMN_DOUBLE || !isnan (column->values.f64[row]);
 }
 
-/* The first largest entry (NaN never wins). Written as selects rather than
- * a branch: in a one-hot span the winner is anywhere, which a branch
- * predictor cannot guess, and decoding runs this for every span of every
- * row. */
+/* The first largest entry (NaN never wins; a NaN first entry does, as
+ * nothing is larger). Written as selects rather than a branch: in a
+ * one-hot span the winner is anywhere, which a branch predictor cannot
+ * guess, and decoding runs this for every span of every row. */
 static inline guint
-argmax (const float *v,
-        guint        n)
+argmax_scalar (const float *v,
+               guint        n)
 {
   float best_value = v[0];
   guint best = 0;
@@ -251,6 +254,42 @@ argmax (const float *v,
       best_value = larger ? v[j] : best_value;
     }
   return best;
+}
+
+/* argmax_scalar four entries at a time, about twice as fast on the spans
+ * of 4 to 64 entries decoding meets: the largest value M (maxps keeps its
+ * second operand unless the first is larger, so NaN never enters), then
+ * the first entry equal to M from the bits of four-entry compares; a last
+ * partial group is read as the span's last four entries again. Same
+ * answer for every input, NaN, infinities and signed zeros included. */
+static inline guint
+argmax (const float *v,
+        guint        n)
+{
+#ifdef __SSE2__
+  __m128 m, s;
+  guint64 bits = 0;
+  guint j;
+
+  if (n < 4 || n > 64 || isnan (v[0]))
+    return argmax_scalar (v, n);
+  m = _mm_set1_ps (v[0]);
+  for (j = 0; j + 4 <= n; j += 4)
+    m = _mm_max_ps (_mm_loadu_ps (v + j), m);
+  if (j < n)
+    m = _mm_max_ps (_mm_loadu_ps (v + n - 4), m);
+  s = _mm_shuffle_ps (m, m, _MM_SHUFFLE (1, 0, 3, 2));
+  m = _mm_max_ps (s, m);
+  s = _mm_shuffle_ps (m, m, _MM_SHUFFLE (2, 3, 0, 1));
+  m = _mm_max_ps (s, m);
+  for (j = 0; j + 4 <= n; j += 4)
+    bits |= (guint64) _mm_movemask_ps (_mm_cmpeq_ps (_mm_loadu_ps (v + j), m)) << j;
+  if (j < n)
+    bits |= (guint64) _mm_movemask_ps (_mm_cmpeq_ps (_mm_loadu_ps (v + n - 4), m)) << (n - 4);
+  return (guint) __builtin_ctzll (bits);
+#else
+  return argmax_scalar (v, n);
+#endif
 }
 
 static void
@@ -1724,6 +1763,63 @@ limits_init (Limits                *limits,
   limits->whole_bounds = (clip || has_range) && limits->lo <= limits->hi;
 }
 
+/* x to the nearest multiple of 1 / p (halves away from zero), clamped to
+ * [lo, hi]; the nearest whole number without libm's round (a call on
+ * plain x86-64): doubles from 2^52 up are whole already. */
+static inline double
+round_decimal (double x,
+               double p,
+               double lo,
+               double hi)
+{
+  double y = x * p;
+
+  if (fabs (y) < 4503599627370496.0)
+    y = (double) (gint64) (y < 0.0 ? y - 0.5 : y + 0.5);
+  return MIN (MAX (y / p, lo), hi);
+}
+
+/* round_decimal on n values, two at a time with SSE2 (the division is most
+ * of the cost): |y| + 0.5 rounds as y +- 0.5 does; its floor comes from
+ * adding and taking away 2^52, which leaves the nearest whole number,
+ * less one where that is above; the sign of a negative y goes back on,
+ * and adding +0 turns -0 into the +0 that the conversion through int64
+ * gives. maxpd and minpd keep their second operand unless the first is
+ * larger (smaller), as MAX and MIN do. The same results as round_decimal,
+ * NaN and infinities included. */
+static void
+round_decimals (double *xs,
+                gsize   n,
+                double  p,
+                double  lo,
+                double  hi)
+{
+  gsize i = 0;
+
+#ifdef __SSE2__
+  const __m128d scale = _mm_set1_pd (p), low = _mm_set1_pd (lo), high = _mm_set1_pd (hi);
+  const __m128d two52 = _mm_set1_pd (4503599627370496.0), half = _mm_set1_pd (0.5);
+  const __m128d one = _mm_set1_pd (1.0), zero = _mm_setzero_pd (), sign = _mm_set1_pd (-0.0);
+
+  for (; i + 2 <= n; i += 2)
+    {
+      __m128d y = _mm_mul_pd (_mm_loadu_pd (xs + i), scale);
+      __m128d a = _mm_andnot_pd (sign, y);
+      __m128d small = _mm_cmplt_pd (a, two52);
+      __m128d t = _mm_add_pd (a, half);
+      __m128d r = _mm_sub_pd (_mm_add_pd (t, two52), two52);
+
+      r = _mm_sub_pd (r, _mm_and_pd (_mm_cmpgt_pd (r, t), one));
+      r = _mm_xor_pd (r, _mm_and_pd (_mm_cmplt_pd (y, zero), sign));
+      r = _mm_add_pd (r, zero);
+      y = _mm_or_pd (_mm_and_pd (small, r), _mm_andnot_pd (small, y));
+      _mm_storeu_pd (xs + i, _mm_min_pd (_mm_max_pd (_mm_div_pd (y, scale), low), high));
+    }
+#endif
+  for (; i < n; i++)
+    xs[i] = round_decimal (xs[i], p, lo, hi);
+}
+
 /* Rows [row0, row1) of a continuous column; noise (row1 - row0 standard
  * normal draws, NULL for none) is scaled by the column's sigma. */
 static void
@@ -1791,18 +1887,9 @@ decode_continuous (const ColumnTransform *ct,
     default:
       if (ct->decimals >= 0)
         {
-          double p = powers_of_ten[ct->decimals];
           /* Rounding stays within the training range, whose ends have
            * these decimals too; a caller's range may have more. */
-          for (gsize i = 0; i < n; i++)
-            {
-              double y = xs[i] * p;
-              /* Nearest whole number without libm's round (a call on plain
-               * x86-64); doubles from 2^52 up are whole already. */
-              if (fabs (y) < 4503599627370496.0)
-                y = (double) (gint64) (y < 0.0 ? y - 0.5 : y + 0.5);
-              xs[i] = MIN (MAX (y / p, limits->range_min), limits->range_max);
-            }
+          round_decimals (xs, n, powers_of_ten[ct->decimals], limits->range_min, limits->range_max);
         }
       memcpy (column->values.f64 + at, xs, n * sizeof (double));
       if (ct->missing)

@@ -779,17 +779,33 @@ exp_approx4 (v4sf x)
   return (v4sf) ((v4si) p + (whole << 23));
 }
 
-/* tanh through one exponential: tanh |x| = 1 - 2 / (e^(2|x|) + 1), within
+/* tanh through one exponential, tanh |x| = 1 - 2 / (e^(2|x|) + 1): within
  * a few float roundings (absolute) of tanhf and about four times faster;
- * the decoder's scalars need no more. */
-static inline float
-tanh_fast (float x)
+ * the decoder's scalars need no more. For n values stride apart, in three
+ * loops: the values into a row of their own with e^(2|x|) one by one (a
+ * libm call), the rest with its division four values at a time (GCC
+ * vectorises that loop: the same operations on each value), and back. */
+static void
+tanh_column (float *x,
+             gsize  stride,
+             int    n)
 {
-  float a = fabsf (x), t;
+  float v[GENERATE_CHUNK], e[GENERATE_CHUNK];
 
-  a = a < 9.0f ? a : 9.0f;   /* not fminf: a libm call on plain x86-64 */
-  t = 1.0f - 2.0f / (expf (2.0f * a) + 1.0f);
-  return copysignf (t, x);
+  g_assert (n <= GENERATE_CHUNK);
+  for (int r = 0; r < n; r++)
+    {
+      float a;
+
+      v[r] = x[(gsize) r * stride];
+      a = fabsf (v[r]);
+      a = a < 9.0f ? a : 9.0f;   /* not fminf: a libm call on plain x86-64 */
+      e[r] = expf (2.0f * a);
+    }
+  for (int r = 0; r < n; r++)
+    e[r] = copysignf (1.0f - 2.0f / (e[r] + 1.0f), v[r]);
+  for (int r = 0; r < n; r++)
+    x[(gsize) r * stride] = e[r];
 }
 
 /* Replaces the logits of a one-hot span by a one-hot drawn from
@@ -825,7 +841,7 @@ static void
 sample_category (float  *logits,
                  guint   dim,
                  float   temperature,
-                 RfRng  *rng)
+                 float   draw)
 {
   float max = logits[0], sum, u, inv_temperature;
   v4sf acc = { 0.0f, 0.0f, 0.0f, 0.0f };
@@ -865,7 +881,7 @@ sample_category (float  *logits,
       sum += logits[j];
     }
 
-  u = rf_rng_uniform_f (rng) * sum;
+  u = draw * sum;
   pick = dim;
   for (j = 0; j < dim; j++)
     {
@@ -886,90 +902,245 @@ done:
     logits[j] = j == pick ? 1.0f : 0.0f;
 }
 
-/* sample_category for the same span of eight rows at once, one row per
- * vector lane (rows[k] points at row k's span; logits are dim apart in
- * memory only within a row). The draw is the same rule: the first entry
- * whose cumulative weight passes u, the argmax if rounding leaves u past
- * the end; u is drawn for the eight rows in order.
+/* sample_category for one span of n_groups * 8 rows, eight rows at once,
+ * one row per vector lane (row r's span starts at span + r * stride;
+ * draws[r] is its uniform draw, unused at temperature 0). The draw is the
+ * same rule: the first entry whose cumulative weight passes u, the argmax
+ * if rounding leaves u past the end.
  *
  * GCC builds it twice: with AVX2 (eight lanes in one register) and for
  * plain x86-64 (two SSE halves), and picks one when the program loads.
  * Both do the same IEEE operations lane by lane (no FMA: the clone is
  * AVX2 only), so the draws do not depend on the processor. Everything
  * stays inside this function: eight-lane values never cross a call, where
- * their ABI would differ between the clones. */
+ * their ABI would differ between the clones. One call per span, not per
+ * eight rows: the call, its set-up and the draws of the uniforms are paid
+ * once. */
 typedef float  v8sf __attribute__ ((vector_size (32)));
 typedef gint32 v8si __attribute__ ((vector_size (32)));
 
+/* Entries j .. j + 7 of the eight rows into out[0 .. 7], out[c] holding
+ * entry j + c of rows 0 to 7: unpack pairs of rows, then pairs of pairs,
+ * then the 128-bit halves. Inlined into each clone of sample_span8, so
+ * that no eight-lane value crosses a call. */
+static inline __attribute__ ((always_inline)) void
+transpose8 (float * const rows[8],
+            guint         j,
+            v8sf         *out)
+{
+  /* Named values, not arrays: loaded straight into registers (a copy
+   * through the stack would stall each 32-byte load on two 16-byte
+   * stores). */
+  v8sf r0, r1, r2, r3, r4, r5, r6, r7, t0, t1, t2, t3, t4, t5, t6, t7;
+  v8sf u0, u1, u2, u3, u4, u5, u6, u7;
+
+  memcpy (&r0, rows[0] + j, sizeof r0);
+  memcpy (&r1, rows[1] + j, sizeof r1);
+  memcpy (&r2, rows[2] + j, sizeof r2);
+  memcpy (&r3, rows[3] + j, sizeof r3);
+  memcpy (&r4, rows[4] + j, sizeof r4);
+  memcpy (&r5, rows[5] + j, sizeof r5);
+  memcpy (&r6, rows[6] + j, sizeof r6);
+  memcpy (&r7, rows[7] + j, sizeof r7);
+  t0 = __builtin_shufflevector (r0, r1, 0, 8, 1, 9, 4, 12, 5, 13);
+  t1 = __builtin_shufflevector (r0, r1, 2, 10, 3, 11, 6, 14, 7, 15);
+  t2 = __builtin_shufflevector (r2, r3, 0, 8, 1, 9, 4, 12, 5, 13);
+  t3 = __builtin_shufflevector (r2, r3, 2, 10, 3, 11, 6, 14, 7, 15);
+  t4 = __builtin_shufflevector (r4, r5, 0, 8, 1, 9, 4, 12, 5, 13);
+  t5 = __builtin_shufflevector (r4, r5, 2, 10, 3, 11, 6, 14, 7, 15);
+  t6 = __builtin_shufflevector (r6, r7, 0, 8, 1, 9, 4, 12, 5, 13);
+  t7 = __builtin_shufflevector (r6, r7, 2, 10, 3, 11, 6, 14, 7, 15);
+  u0 = __builtin_shufflevector (t0, t2, 0, 1, 8, 9, 4, 5, 12, 13);
+  u1 = __builtin_shufflevector (t0, t2, 2, 3, 10, 11, 6, 7, 14, 15);
+  u2 = __builtin_shufflevector (t1, t3, 0, 1, 8, 9, 4, 5, 12, 13);
+  u3 = __builtin_shufflevector (t1, t3, 2, 3, 10, 11, 6, 7, 14, 15);
+  u4 = __builtin_shufflevector (t4, t6, 0, 1, 8, 9, 4, 5, 12, 13);
+  u5 = __builtin_shufflevector (t4, t6, 2, 3, 10, 11, 6, 7, 14, 15);
+  u6 = __builtin_shufflevector (t5, t7, 0, 1, 8, 9, 4, 5, 12, 13);
+  u7 = __builtin_shufflevector (t5, t7, 2, 3, 10, 11, 6, 7, 14, 15);
+  out[0] = __builtin_shufflevector (u0, u4, 0, 1, 2, 3, 8, 9, 10, 11);
+  out[1] = __builtin_shufflevector (u1, u5, 0, 1, 2, 3, 8, 9, 10, 11);
+  out[2] = __builtin_shufflevector (u2, u6, 0, 1, 2, 3, 8, 9, 10, 11);
+  out[3] = __builtin_shufflevector (u3, u7, 0, 1, 2, 3, 8, 9, 10, 11);
+  out[4] = __builtin_shufflevector (u0, u4, 4, 5, 6, 7, 12, 13, 14, 15);
+  out[5] = __builtin_shufflevector (u1, u5, 4, 5, 6, 7, 12, 13, 14, 15);
+  out[6] = __builtin_shufflevector (u2, u6, 4, 5, 6, 7, 12, 13, 14, 15);
+  out[7] = __builtin_shufflevector (u3, u7, 4, 5, 6, 7, 12, 13, 14, 15);
+}
+
+/* Groups of eight rows that sample_span8 takes through each phase
+ * together, and the eight-lane vectors of logits they may hold. */
+#define SPAN_BATCH_GROUPS 32
+#define SPAN_BATCH_VECTORS RF_TVAE_MAX_SPAN_DIM
+
 __attribute__ ((target_clones ("avx2", "default")))
 static void
-sample_category8 (float * const rows[8],
-                  guint         dim,
-                  float         temperature,
-                  RfRng        *rng)
+sample_span8 (float       *span,
+              gsize        stride,
+              guint        dim,
+              guint        n_groups,
+              float        temperature,
+              const float *draws)
 {
-  v8sf weights[RF_TVAE_MAX_SPAN_DIM];
-  v8sf max = { rows[0][0], rows[1][0], rows[2][0], rows[3][0],
-               rows[4][0], rows[5][0], rows[6][0], rows[7][0] };
-  v8sf sum = { 0 }, cumulative = { 0 }, u;
-  v8si best = { 0 }, pick = { 0 };
-  float inv_temperature;
+  v8sf weights[SPAN_BATCH_VECTORS];
+  v8si wholes[SPAN_BATCH_VECTORS];
+  v8sf max[SPAN_BATCH_GROUPS], sum[SPAN_BATCH_GROUPS];
+  v8si best[SPAN_BATCH_GROUPS];
+  const float inv_temperature = temperature > 0.0f ? 1.0f / temperature : 0.0f;
+  const guint batch = MAX (1, MIN (SPAN_BATCH_GROUPS, SPAN_BATCH_VECTORS / dim));
 
-  /* Gather the eight rows' logits once, transposed, for both passes. */
-  weights[0] = max;
-  for (guint j = 1; j < dim; j++)
+  /* Each phase runs over a batch of groups before the next starts: the
+   * exponentials of a group are a chain of some sixty cycles each, and a
+   * long loop of them, not ten at a time, keeps the processor busy. */
+  for (guint g0 = 0; g0 < n_groups; g0 += batch)
     {
-      v8sf l = { rows[0][j], rows[1][j], rows[2][j], rows[3][j],
-                 rows[4][j], rows[5][j], rows[6][j], rows[7][j] };
-      v8si higher = l > max;
+      const guint nb = MIN (batch, n_groups - g0);
 
-      weights[j] = l;
-      max = (v8sf) (((v8si) l & higher) | ((v8si) max & ~higher));
-      best = (((v8si) { 0 } + (gint32) j) & higher) | (best & ~higher);
-    }
-  if (temperature <= 0.0f)
-    {
-      pick = best;
-      goto done;
-    }
+      /* The logits of each group's eight rows, transposed: eight entries
+       * of every row at a time through a transpose in registers (three or
+       * more left: the last eight again, overlapping, the same values
+       * landing twice), the others one by one; then the likeliest. */
+      for (guint b = 0; b < nb; b++)
+        {
+          v8sf *w = weights + (gsize) b * dim;
+          float *rows[8];
+          guint j = 0;
 
-  /* Weights e^((l - max) / temperature), 0 below 1e-9 of the likeliest (a
-   * gap of 20.7 temperatures); e^x as 2^(x log2 e), an exponent and a
-   * fraction whose power of two comes from its Taylor series (1e-4
-   * relative: sampling probabilities need no more). */
-  inv_temperature = 1.0f / temperature;
-  for (guint j = 0; j < dim; j++)
-    {
-      v8sf gap = (weights[j] - max) * inv_temperature;
-      v8si keep = gap > -20.7f;
-      v8sf t, f, p;
-      v8si whole;
+          for (int k = 0; k < 8; k++)
+            rows[k] = span + ((gsize) (g0 + b) * 8 + k) * stride;
+          for (; j + 8 <= dim; j += 8)
+            transpose8 (rows, j, w + j);
+          if (dim >= 8 && dim - j >= 3)
+            transpose8 (rows, dim - 8, w + dim - 8);
+          else
+            for (; j < dim; j++)
+              w[j] = (v8sf) { rows[0][j], rows[1][j], rows[2][j], rows[3][j],
+                              rows[4][j], rows[5][j], rows[6][j], rows[7][j] };
+          {
+            v8sf m = w[0];
+            v8si at = { 0 }, index = { 0 };
 
-      gap = (v8sf) (((v8si) gap & keep) | ((v8si) (gap * 0.0f - 20.7f) & ~keep));
-      t = gap * 1.44269504f;
-      whole = __builtin_convertvector (t, v8si);
-      /* Truncation rounds negative numbers up: step down where it did. */
-      whole += (v8si) (t < __builtin_convertvector (whole, v8sf));
-      f = t - __builtin_convertvector (whole, v8sf);
-      p = 1.0f + f * (0.693147181f + f * (0.240226507f + f * (0.0555041087f +
-          f * (0.00961812911f + f * 0.00133335581f))));
-      weights[j] = (v8sf) (((v8si) p + (whole << 23)) & keep);
-      sum += weights[j];
-    }
-  for (int k = 0; k < 8; k++)
-    u[k] = rf_rng_uniform_f (rng) * sum[k];
-  /* pick = how many cumulative weights u has reached. */
-  for (guint j = 0; j < dim; j++)
-    {
-      cumulative += weights[j];
-      pick -= (v8si) (cumulative <= u);
-    }
-  pick = (pick & (pick < (gint32) dim)) | (best & (pick >= (gint32) dim));
+            for (j = 1; j < dim; j++)
+              {
+                v8si higher = w[j] > m;
 
-done:
-  for (int k = 0; k < 8; k++)
-    for (guint j = 0; j < dim; j++)
-      rows[k][j] = (gint32) j == pick[k] ? 1.0f : 0.0f;
+                index += 1;
+                m = (v8sf) (((v8si) w[j] & higher) | ((v8si) m & ~higher));
+                at = (index & higher) | (at & ~higher);
+              }
+            max[b] = m;
+            best[b] = at;
+          }
+        }
+
+      /* Weights e^((l - max) / temperature), 0 below 1e-9 of the
+       * likeliest (a gap of 20.7 temperatures); e^x as 2^(x log2 e), an
+       * exponent and a fraction whose power of two comes from its Taylor
+       * series (1e-4 relative: sampling probabilities need no more). In
+       * passes over the whole batch, each a loop of independent steps:
+       * done in one loop, each weight is a chain of some sixty cycles that
+       * the processor cannot overlap enough. Lanes not kept carry NaN
+       * through the passes and come out 0. Each group's sum adds its
+       * weights in order. */
+      if (temperature > 0.0f)
+        {
+          const gsize nq = (gsize) nb * dim;
+
+          for (guint b = 0; b < nb; b++)
+            {
+              v8sf *w = weights + (gsize) b * dim;
+
+              for (guint j = 0; j < dim; j++)
+                {
+                  v8sf gap = (w[j] - max[b]) * inv_temperature;
+                  v8si keep = gap > -20.7f;
+
+                  w[j] = (v8sf) (((v8si) (gap * 1.44269504f) & keep) | ((v8si) ((v8sf) { 0 } + NAN) & ~keep));
+                }
+            }
+          for (gsize q = 0; q < nq; q++)
+            {
+              v8sf t = weights[q];
+              v8si whole = __builtin_convertvector (t, v8si);
+
+              /* Truncation rounds negative numbers up: step down where it did. */
+              whole += (v8si) (t < __builtin_convertvector (whole, v8sf));
+              weights[q] = t - __builtin_convertvector (whole, v8sf);
+              wholes[q] = whole;
+            }
+          for (gsize q = 0; q < nq; q++)
+            {
+              v8sf f = weights[q], p;
+              v8si keep = f == f;
+
+              p = 1.0f + f * (0.693147181f + f * (0.240226507f + f * (0.0555041087f +
+                  f * (0.00961812911f + f * 0.00133335581f))));
+              weights[q] = (v8sf) (((v8si) p + (wholes[q] << 23)) & keep);
+            }
+          for (guint b = 0; b < nb; b++)
+            {
+              const v8sf *w = weights + (gsize) b * dim;
+
+              sum[b] = (v8sf) { 0 };
+              for (guint j = 0; j < dim; j++)
+                sum[b] += w[j];
+            }
+        }
+
+      for (guint b = 0; b < nb; b++)
+        {
+          const v8sf *w = weights + (gsize) b * dim;
+          float *rows[8];
+          v8si pick = best[b];
+
+          for (int k = 0; k < 8; k++)
+            rows[k] = span + ((gsize) (g0 + b) * 8 + k) * stride;
+          if (temperature > 0.0f)
+            {
+              v8sf u, cumulative = { 0 };
+
+              memcpy (&u, draws + (gsize) (g0 + b) * 8, sizeof u);
+              u *= sum[b];
+              /* pick = how many cumulative weights u has reached; the
+               * argmax if rounding left u past the end. */
+              pick = (v8si) { 0 };
+              for (guint j = 0; j < dim; j++)
+                {
+                  cumulative += w[j];
+                  pick -= (v8si) (cumulative <= u);
+                }
+              pick = (pick & (pick < (gint32) dim)) | (best[b] & (pick >= (gint32) dim));
+            }
+
+          /* The one-hots, eight entries at a time (the last eight again,
+           * overlapping), without a branch on where the one goes. */
+          for (int k = 0; k < 8; k++)
+            {
+              const v8si at = (v8si) { 0 } + pick[k];
+              guint j;
+
+              for (j = 0; j + 8 <= dim; j += 8)
+                {
+                  v8si one = ((v8si) { 0, 1, 2, 3, 4, 5, 6, 7 } + (gint32) j == at) & 0x3f800000;
+
+                  memcpy (rows[k] + j, &one, sizeof one);
+                }
+              if (j < dim && dim >= 8)
+                {
+                  v8si one = ((v8si) { 0, 1, 2, 3, 4, 5, 6, 7 } + (gint32) (dim - 8) == at) & 0x3f800000;
+
+                  memcpy (rows[k] + dim - 8, &one, sizeof one);
+                }
+              else
+                for (; j < dim; j++)
+                  {
+                    guint32 one = -(guint32) ((gint32) j == pick[k]) & 0x3f800000u;
+
+                    memcpy (rows[k] + j, &one, sizeof one);
+                  }
+            }
+        }
+    }
 }
 
 void
@@ -981,6 +1152,7 @@ rf_tvae_generate (const RfTvae *tvae,
 {
   const gsize D = tvae->data_dim, E = tvae->arch.embedding_dim;
   Workspace ws = { 0 };
+  float draws[GENERATE_CHUNK] = { 0 };
 
   g_return_if_fail (tvae != NULL && rng != NULL && (out != NULL || n == 0));
   g_return_if_fail (category_temperature >= 0.0);
@@ -1005,25 +1177,20 @@ rf_tvae_generate (const RfTvae *tvae,
       for (guint s = 0; s < tvae->n_spans; s++)
         {
           const RfSpan *span = &tvae->spans[s];
-          int r = 0;
 
           if (span->kind == RF_SPAN_TANH)
             {
-              for (; r < rows; r++)
-                for (guint c = span->offset; c < span->offset + span->dim; c++)
-                  y[(gsize) r * D + c] = tanh_fast (y[(gsize) r * D + c]);
+              for (guint c = span->offset; c < span->offset + span->dim; c++)
+                tanh_column (y + c, D, rows);
               continue;
             }
-          for (; r + 8 <= rows; r += 8)
-            {
-              float *eight[8];
-
-              for (int k = 0; k < 8; k++)
-                eight[k] = y + (gsize) (r + k) * D + span->offset;
-              sample_category8 (eight, span->dim, (float) category_temperature, rng);
-            }
-          for (; r < rows; r++)
-            sample_category (y + (gsize) r * D + span->offset, span->dim, (float) category_temperature, rng);
+          /* A uniform per row, in row order, as the draws always were (none
+           * at temperature 0). */
+          if ((float) category_temperature > 0.0f)
+            rf_rng_uniform_fill_f (rng, draws, rows);
+          sample_span8 (y + span->offset, D, span->dim, (guint) rows / 8, (float) category_temperature, draws);
+          for (int r = rows / 8 * 8; r < rows; r++)
+            sample_category (y + (gsize) r * D + span->offset, span->dim, (float) category_temperature, draws[r]);
         }
     }
   g_free (ws.z);
