@@ -1834,7 +1834,10 @@ decode_continuous (const ColumnTransform *ct,
                    RfColumn              *column,
                    gsize                  at)
 {
-  double xs[DECODE_BLOCK_ROWS];
+  /* Doubles are decoded straight into the column; integers through a
+   * block of their own first. */
+  double block[DECODE_BLOCK_ROWS];
+  double *xs = ct->type == RF_COLUMN_DOUBLE ? column->values.f64 + at : block;
   gboolean present[DECODE_BLOCK_ROWS];
   const float *r = data + row0 * stride + ct->offset;
   guint n_modes = ct->n_modes;
@@ -1891,7 +1894,6 @@ decode_continuous (const ColumnTransform *ct,
            * these decimals too; a caller's range may have more. */
           round_decimals (xs, n, powers_of_ten[ct->decimals], limits->range_min, limits->range_max);
         }
-      memcpy (column->values.f64 + at, xs, n * sizeof (double));
       if (ct->missing)
         for (gsize i = 0; i < n; i++)
           if (!present[i])
