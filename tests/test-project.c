@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utime.h>
 
 #include "refinery.h"
 #include "rf-test-util.h"
@@ -503,6 +504,116 @@ test_machine_dir (void)
   rf_test_remove_tree (tmp);
 }
 
+/* Default models: the newest model until one is chosen; choosing keeps the
+ * previous one in the history; the choice survives reopening; models from
+ * elsewhere are refused and leave project.json as it was. */
+static void
+test_default_model (void)
+{
+  g_autofree char *tmp = rf_test_make_temp_dir ();
+  g_autofree char *profile_path = fixture_profile ("full.json");
+  g_autofree char *project_file = g_build_filename (tmp, "project.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfProject) project = rf_project_init (tmp, "plant", &error);
+  g_autoptr(RfProject) reopened = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *models = NULL, *old = NULL, *new = NULL, *outside = NULL;
+  g_autofree char *current = NULL, *before = NULL, *after = NULL;
+  g_auto(GStrv) list = NULL;
+  const RfModelChoice *history;
+  struct utimbuf times;
+  JsonObject *entry;
+  guint n;
+
+  g_assert_no_error (error);
+  rf_project_add_machine (project, profile_path, "m1", &error);
+  g_assert_no_error (error);
+
+  current = rf_project_get_current_model (project, "m1", &error);
+  g_assert_null (current);
+  g_assert_error (error, RF_ERROR, RF_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "train one first"));
+  g_clear_error (&error);
+  list = rf_project_list_models (project, "m1");
+  g_assert_cmpuint (g_strv_length (list), ==, 0);
+  g_clear_pointer (&list, g_strfreev);
+
+  models = rf_project_get_machine_dir (project, "models", "m1", TRUE, &error);
+  old = rf_test_write_file (models, "tvae_a.safetensors", "old", -1);
+  new = rf_test_write_file (models, "tvae_b_refined.safetensors", "new", -1);
+  rf_test_write_file (models, "training_comparison.json", "{}", -1);
+  times.actime = times.modtime = 1000000000;
+  g_assert_cmpint (utime (old, &times), ==, 0);
+  list = rf_project_list_models (project, "m1");
+  g_assert_cmpuint (g_strv_length (list), ==, 2);
+  g_assert_true (g_str_has_suffix (list[0], "tvae_b_refined.safetensors"));
+  g_assert_true (g_str_has_suffix (list[1], "tvae_a.safetensors"));
+  current = rf_project_get_current_model (project, "m1", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (current, "tvae_b_refined.safetensors"));
+  g_clear_pointer (&current, g_free);
+
+  /* Choose the older one, then the newer: history holds the older. */
+  g_assert_true (rf_project_set_default_model (project, "m1", list[1], "baseline", &error));
+  g_assert_no_error (error);
+  current = rf_project_get_current_model (project, "m1", &error);
+  g_assert_true (g_str_has_suffix (current, "tvae_a.safetensors"));
+  g_clear_pointer (&current, g_free);
+  history = rf_project_get_model_history (project, "m1", &n);
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_true (rf_project_set_default_model (project, "m1", list[0], "use refined model", &error));
+  g_assert_no_error (error);
+  history = rf_project_get_model_history (project, "m1", &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpstr (history[0].model, ==, "models/m1/tvae_a.safetensors");
+  assert_iso_utc (history[0].chosen);
+  assert_iso_utc (history[0].replaced);
+  /* Again: nothing changes. */
+  g_assert_true (rf_project_set_default_model (project, "m1", list[0], NULL, &error));
+  history = rf_project_get_model_history (project, "m1", &n);
+  g_assert_cmpuint (n, ==, 1);
+
+  entry = json_array_get_object_element (json_object_get_array_member (read_json_object (project_file, parser),
+                                                                       "machines"), 0);
+  g_assert_cmpstr (json_object_get_string_member (entry, "default_model"), ==,
+                   "models/m1/tvae_b_refined.safetensors");
+  g_assert_cmpstr (json_object_get_string_member (entry, "default_model_reason"), ==, "use refined model");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (entry, "model_history")), ==, 1);
+
+  reopened = rf_project_open (tmp, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (rf_project_find_machine (reopened, "m1")->default_model,
+                                   "/models/m1/tvae_b_refined.safetensors"));
+  history = rf_project_get_model_history (reopened, "m1", &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpstr (history[0].model, ==, "models/m1/tvae_a.safetensors");
+
+  /* Refused: a model outside models/m1/, a missing one, an unknown machine. */
+  g_file_get_contents (project_file, &before, NULL, NULL);
+  outside = rf_test_write_file (tmp, "elsewhere.safetensors", "x", -1);
+  g_assert_false (rf_project_set_default_model (project, "m1", outside, NULL, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "models/m1/"));
+  g_clear_error (&error);
+  g_clear_pointer (&outside, g_free);
+  outside = g_build_filename (models, "gone.safetensors", NULL);
+  g_assert_false (rf_project_set_default_model (project, "m1", outside, NULL, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (rf_project_set_default_model (project, "m9", list[0], NULL, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_file_get_contents (project_file, &after, NULL, NULL);
+  g_assert_cmpstr (before, ==, after);
+
+  /* A default whose file was removed: the newest model again. */
+  g_assert_cmpint (g_unlink (new), ==, 0);
+  current = rf_project_get_current_model (project, "m1", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (current, "tvae_a.safetensors"));
+  rf_test_remove_tree (tmp);
+}
+
 static void
 test_sample_project (void)
 {
@@ -540,6 +651,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rf/project/add-machine-refused", test_add_machine_refused);
   g_test_add_func ("/rf/project/unknown-keys-kept", test_unknown_keys_kept);
   g_test_add_func ("/rf/project/machine-dir", test_machine_dir);
+  g_test_add_func ("/rf/project/default-model", test_default_model);
   g_test_add_func ("/rf/project/sample-project", test_sample_project);
   return g_test_run ();
 }

@@ -36,14 +36,44 @@ rf_project_get_step_dirs (void)
   return step_dirs;
 }
 
+/* A machine as the project keeps it: the public part first, so that an
+ * RfMachine pointer is a MachineEntry pointer. */
+typedef struct
+{
+  RfMachine public;
+  GArray   *history;     /* RfModelChoice, oldest first */
+} MachineEntry;
+
+static void
+model_choice_clear (RfModelChoice *choice)
+{
+  g_free (choice->model);
+  g_free (choice->chosen);
+  g_free (choice->replaced);
+}
+
+static RfMachine *
+machine_new (void)
+{
+  MachineEntry *entry = g_new0 (MachineEntry, 1);
+
+  entry->history = g_array_new (FALSE, TRUE, sizeof (RfModelChoice));
+  g_array_set_clear_func (entry->history, (GDestroyNotify) model_choice_clear);
+  return &entry->public;
+}
+
 static void
 machine_free (RfMachine *machine)
 {
+  MachineEntry *entry = (MachineEntry *) machine;
+
   g_free (machine->id);
   g_free (machine->name);
   g_free (machine->type);
   g_free (machine->profile_path);
-  g_free (machine);
+  g_free (machine->default_model);
+  g_array_unref (entry->history);
+  g_free (entry);
 }
 
 static RfProject *
@@ -293,6 +323,60 @@ is_safe_relative_path (const char *path)
   return TRUE;
 }
 
+/* A machine's default model and model history, both optional. */
+static gboolean
+parse_model_choice (RfProject   *project,
+                    RfMachine   *machine,
+                    JsonObject  *entry,
+                    const char  *file,
+                    guint        index,
+                    GError     **error)
+{
+  MachineEntry *machine_entry = (MachineEntry *) machine;
+  const char *model = get_string_member (entry, "default_model");
+  JsonNode *node = json_object_get_member (entry, "model_history");
+  JsonArray *history;
+
+  if (json_object_has_member (entry, "default_model"))
+    {
+      if (model == NULL || !is_safe_relative_path (model))
+        {
+          project_error (error, file,
+                         "machines[%u].default_model must be a path inside the project folder",
+                         index);
+          return FALSE;
+        }
+      machine->default_model = g_build_filename (project->path, model, NULL);
+    }
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      project_error (error, file, "machines[%u].model_history must be a list", index);
+      return FALSE;
+    }
+  history = json_node_get_array (node);
+  for (guint k = 0; k < json_array_get_length (history); k++)
+    {
+      JsonNode *element = json_array_get_element (history, k);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      RfModelChoice choice = { 0 };
+
+      if (o == NULL || get_string_member (o, "model") == NULL)
+        {
+          project_error (error, file,
+                         "machines[%u].model_history[%u] must be an object with a “model”",
+                         index, k);
+          return FALSE;
+        }
+      choice.model = g_strdup (get_string_member (o, "model"));
+      choice.chosen = g_strdup (get_string_member (o, "chosen"));
+      choice.replaced = g_strdup (get_string_member (o, "replaced"));
+      g_array_append_val (machine_entry->history, choice);
+    }
+  return TRUE;
+}
+
 static gboolean
 parse_machines (RfProject   *project,
                 JsonObject  *object,
@@ -342,12 +426,14 @@ parse_machines (RfProject   *project,
           return FALSE;
         }
 
-      machine = g_new0 (RfMachine, 1);
+      machine = machine_new ();
       machine->id = g_strdup (id);
       machine->name = g_strdup (get_string_member (entry, "name"));
       machine->type = g_strdup (get_string_member (entry, "machine_type"));
       machine->profile_path = g_build_filename (project->path, profile, NULL);
       g_ptr_array_add (project->machines, machine);
+      if (!parse_model_choice (project, machine, entry, file, i, error))
+        return FALSE;
     }
   return TRUE;
 }
@@ -628,7 +714,7 @@ rf_project_add_machine (RfProject   *project,
                                  error))
     return NULL;
 
-  machine = g_new0 (RfMachine, 1);
+  machine = machine_new ();
   machine->id = g_strdup (id);
   machine->name = g_strdup (rf_profile_get_name (profile));
   machine->type = g_strdup (rf_profile_get_machine_type (profile));
@@ -667,4 +753,253 @@ rf_project_get_machine_dir (RfProject   *project,
   if (create && !make_dir (path, error))
     return NULL;
   return g_steal_pointer (&path);
+}
+
+/* Models ------------------------------------------------------------------- */
+
+static JsonObject *
+machine_json (RfProject  *project,
+              const char *machine_id)
+{
+  JsonArray *machines = json_object_get_array_member (json_node_get_object (project->root), "machines");
+
+  for (guint i = 0; i < json_array_get_length (machines); i++)
+    {
+      JsonObject *o = json_array_get_object_element (machines, i);
+
+      if (g_strcmp0 (get_string_member (o, "id"), machine_id) == 0)
+        return o;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  char   *path;
+  gint64  mtime;
+} ModelFile;
+
+static int
+compare_newest_first (gconstpointer a,
+                      gconstpointer b)
+{
+  const ModelFile *x = a, *y = b;
+
+  if (x->mtime != y->mtime)
+    return x->mtime > y->mtime ? -1 : 1;
+  return -strcmp (x->path, y->path);
+}
+
+char **
+rf_project_list_models (RfProject  *project,
+                        const char *machine_id)
+{
+  g_autofree char *dir_path = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GArray) files = g_array_new (FALSE, FALSE, sizeof (ModelFile));
+  GPtrArray *paths = g_ptr_array_new ();
+  const char *name;
+
+  g_return_val_if_fail (project != NULL, NULL);
+  g_return_val_if_fail (rf_profile_id_is_valid (machine_id), NULL);
+
+  dir_path = rf_project_get_machine_dir (project, "models", machine_id, FALSE, NULL);
+  dir = g_dir_open (dir_path, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      ModelFile file;
+      GStatBuf st;
+
+      if (!g_str_has_suffix (name, ".safetensors"))
+        continue;
+      file.path = g_build_filename (dir_path, name, NULL);
+      if (g_stat (file.path, &st) != 0 || !S_ISREG (st.st_mode))
+        {
+          g_free (file.path);
+          continue;
+        }
+      file.mtime = (gint64) st.st_mtime;
+      g_array_append_val (files, file);
+    }
+  g_array_sort (files, compare_newest_first);
+  for (guint i = 0; i < files->len; i++)
+    g_ptr_array_add (paths, g_array_index (files, ModelFile, i).path);
+  g_ptr_array_add (paths, NULL);
+  return (char **) g_ptr_array_free (paths, FALSE);
+}
+
+char *
+rf_project_get_current_model (RfProject   *project,
+                              const char  *machine_id,
+                              GError     **error)
+{
+  const RfMachine *machine;
+  g_auto(GStrv) models = NULL;
+
+  g_return_val_if_fail (project != NULL, NULL);
+
+  machine = rf_project_find_machine (project, machine_id);
+  if (machine == NULL)
+    {
+      g_autofree char *ids = rf_project_list_machine_ids (project);
+      g_set_error (error, RF_ERROR, RF_ERROR_NOT_FOUND,
+                   "The project has no machine “%s” (machines: %s)", machine_id, ids);
+      return NULL;
+    }
+  if (machine->default_model != NULL && g_file_test (machine->default_model, G_FILE_TEST_IS_REGULAR))
+    return g_strdup (machine->default_model);
+  models = rf_project_list_models (project, machine_id);
+  if (models[0] == NULL)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_NOT_FOUND,
+                   "The machine “%s” has no model yet; train one first "
+                   "(refinery-cli train PROJECT --machine %s)", machine_id, machine_id);
+      return NULL;
+    }
+  return g_strdup (models[0]);
+}
+
+/* path relative to the project folder when it lies inside models/<id>/,
+ * else NULL. */
+static char *
+model_relative_path (RfProject  *project,
+                     const char *machine_id,
+                     const char *path)
+{
+  g_autofree char *dir = rf_project_get_machine_dir (project, "models", machine_id, FALSE, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) models = g_file_new_for_path (dir);
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  g_autoptr(GFile) root = g_file_new_for_path (project->path);
+
+  if (parent == NULL || !g_file_equal (parent, models))
+    return NULL;
+  return g_file_get_relative_path (root, file);
+}
+
+gboolean
+rf_project_set_default_model (RfProject   *project,
+                              const char  *machine_id,
+                              const char  *model_path,
+                              const char  *reason,
+                              GError     **error)
+{
+  RfMachine *machine;
+  MachineEntry *entry;
+  JsonObject *o, *choice;
+  JsonArray *history = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *relative = NULL;
+  g_autofree char *now = NULL;
+  g_autofree char *display = NULL;
+  const char *previous;
+
+  g_return_val_if_fail (project != NULL, FALSE);
+  g_return_val_if_fail (model_path != NULL, FALSE);
+
+  machine = (RfMachine *) rf_project_find_machine (project, machine_id);
+  if (machine == NULL)
+    {
+      g_autofree char *ids = rf_project_list_machine_ids (project);
+      g_set_error (error, RF_ERROR, RF_ERROR_NOT_FOUND,
+                   "The project has no machine “%s” (machines: %s)", machine_id, ids);
+      return FALSE;
+    }
+  display = g_filename_display_name (model_path);
+  relative = model_relative_path (project, machine_id, model_path);
+  if (relative == NULL)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_INVALID,
+                   "%s is not one of the machine's models: a default model must be a file in "
+                   "models/%s/ of the project", display, machine_id);
+      return FALSE;
+    }
+  if (!g_file_test (model_path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_NOT_FOUND,
+                   "The model %s does not exist; list the machine's models with "
+                   "“refinery-cli use-model PROJECT --machine %s --list”", display, machine_id);
+      return FALSE;
+    }
+
+  previous = get_string_member (machine_json (project, machine_id), "default_model");
+  if (g_strcmp0 (previous, relative) == 0)
+    return TRUE;
+
+  /* Edit a deep copy of project.json and keep it only once it is written:
+   * on error the project is as it was. */
+  text = json_to_string (project->root, FALSE);
+  root = json_from_string (text, NULL);
+  o = NULL;
+  {
+    JsonArray *machines = json_object_get_array_member (json_node_get_object (root), "machines");
+
+    for (guint i = 0; i < json_array_get_length (machines) && o == NULL; i++)
+      if (g_strcmp0 (get_string_member (json_array_get_object_element (machines, i), "id"), machine_id) == 0)
+        o = json_array_get_object_element (machines, i);
+  }
+  g_assert (o != NULL);
+
+  now = now_utc_iso8601 ();
+  if (previous != NULL)
+    {
+      if (!json_object_has_member (o, "model_history"))
+        json_object_set_array_member (o, "model_history", json_array_new ());
+      history = json_object_get_array_member (o, "model_history");
+      choice = json_object_new ();
+      json_object_set_string_member (choice, "model", previous);
+      if (get_string_member (o, "default_model_chosen") != NULL)
+        json_object_set_string_member (choice, "chosen", get_string_member (o, "default_model_chosen"));
+      json_object_set_string_member (choice, "replaced", now);
+      json_array_add_object_element (history, choice);
+    }
+  json_object_set_string_member (o, "default_model", relative);
+  json_object_set_string_member (o, "default_model_chosen", now);
+  if (reason != NULL)
+    json_object_set_string_member (o, "default_model_reason", reason);
+  else if (json_object_has_member (o, "default_model_reason"))
+    json_object_remove_member (o, "default_model_reason");
+
+  path = g_build_filename (project->path, RF_PROJECT_FILE, NULL);
+  if (!rf_atomic_write_json (path, root, error))
+    return FALSE;
+  json_node_unref (project->root);
+  project->root = g_steal_pointer (&root);
+
+  entry = (MachineEntry *) machine;
+  if (previous != NULL)
+    {
+      RfModelChoice c = { 0 };
+      JsonObject *last = json_array_get_object_element (history, json_array_get_length (history) - 1);
+
+      c.model = g_strdup (get_string_member (last, "model"));
+      c.chosen = g_strdup (get_string_member (last, "chosen"));
+      c.replaced = g_strdup (get_string_member (last, "replaced"));
+      g_array_append_val (entry->history, c);
+    }
+  g_free (machine->default_model);
+  machine->default_model = g_build_filename (project->path, relative, NULL);
+  return TRUE;
+}
+
+const RfModelChoice *
+rf_project_get_model_history (RfProject  *project,
+                              const char *machine_id,
+                              guint      *n_choices)
+{
+  const RfMachine *machine;
+  MachineEntry *entry;
+
+  g_return_val_if_fail (project != NULL, NULL);
+  g_return_val_if_fail (n_choices != NULL, NULL);
+
+  *n_choices = 0;
+  machine = rf_project_find_machine (project, machine_id);
+  if (machine == NULL)
+    return NULL;
+  entry = (MachineEntry *) machine;
+  *n_choices = entry->history->len;
+  return (const RfModelChoice *) (gpointer) entry->history->data;
 }

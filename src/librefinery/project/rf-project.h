@@ -8,7 +8,12 @@
  *                   "machines": [{"id": "pump_1", "name": "...",
  *                                 "machine_type": "...",
  *                                 "profile": "profiles/pump_1.json",
- *                                 "added": "2024-05-01T12:01:00Z"}]}
+ *                                 "added": "2024-05-01T12:01:00Z",
+ *                                 "default_model": "models/pump_1/tvae_….safetensors",
+ *                                 "default_model_chosen": "…", "default_model_reason": "…",
+ *                                 "model_history": [{"model": "…", "chosen": "…",
+ *                                                    "replaced": "…"}]}]}
+ *                  (the last four only once a default model was chosen)
  *   profiles/      <machine id>.json: the machine profile, byte for byte as given
  *   raw/ processed/ merged/ models/ augmented/ reports/
  *                  <machine id>/...: what each step writes
@@ -42,7 +47,17 @@ typedef struct
   char *name;          /* the profile's "name", or NULL */
   char *type;          /* the profile's "machine_type", or NULL */
   char *profile_path;  /* absolute path of profiles/<id>.json */
+  char *default_model; /* absolute path of the model chosen for the machine
+                        * (rf_project_set_default_model), or NULL */
 } RfMachine;
+
+/* One earlier default model of a machine, oldest first. */
+typedef struct
+{
+  char *model;         /* path relative to the project folder */
+  char *chosen;        /* UTC ISO 8601: when it became the default */
+  char *replaced;      /* UTC ISO 8601: when another one replaced it */
+} RfModelChoice;
 
 /* The step folders created by rf_project_init, in workflow order;
  * NULL-terminated. */
@@ -102,6 +117,36 @@ char            *rf_project_get_machine_dir (RfProject    *project,
                                              const char   *machine_id,
                                              gboolean      create,
                                              GError      **error);
+
+/* The machine's models: the .safetensors files of models/<machine_id>/,
+ * newest first (by modification time, then by name). NULL-terminated
+ * absolute paths; an empty list when there are none. */
+char           **rf_project_list_models     (RfProject    *project,
+                                             const char   *machine_id);
+/* The model the machine's later steps use: its default model when one was
+ * chosen and the file is still there, else the newest of
+ * rf_project_list_models. NULL (RF_ERROR_NOT_FOUND, saying to train one)
+ * when the machine has no model. */
+char            *rf_project_get_current_model (RfProject  *project,
+                                             const char   *machine_id,
+                                             GError      **error);
+/* Makes model_path the machine's default model, in project.json as
+ * "default_model" (relative to the project) with the time it was chosen and
+ * reason (may be NULL); the previous default moves to the machine's
+ * "model_history". One atomic rewrite of project.json: on error nothing has
+ * changed. model_path must be a file inside models/<machine_id>/
+ * (RF_ERROR_INVALID otherwise, RF_ERROR_NOT_FOUND when it does not exist).
+ * Choosing the current default again changes nothing. */
+gboolean         rf_project_set_default_model (RfProject  *project,
+                                             const char   *machine_id,
+                                             const char   *model_path,
+                                             const char   *reason,
+                                             GError      **error);
+/* The machine's earlier default models, oldest first; *n_choices is set.
+ * Owned by the project. */
+const RfModelChoice *rf_project_get_model_history (RfProject *project,
+                                             const char   *machine_id,
+                                             guint        *n_choices);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RfProject, rf_project_unref)
 
