@@ -41,6 +41,8 @@ static const Command commands[] = {
                                "                            refine a model on new data" },
   { "sample", rf_cli_sample,   "sample MODEL --rows N --out FILE\n"
                                "                            generate synthetic rows from a model" },
+  { "augment", rf_cli_augment, "augment PROJECT --machine ID\n"
+                               "                            sample train/val/test sets and check them" },
   { "convert", rf_cli_convert, "convert IN OUT            convert a data file (CSV, JSON, Parquet)" },
 };
 

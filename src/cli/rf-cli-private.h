@@ -50,6 +50,8 @@ int       rf_cli_seed                 (int            argc,
                                        char         **argv);
 int       rf_cli_merge                (int            argc,
                                        char         **argv);
+int       rf_cli_augment              (int            argc,
+                                       char         **argv);
 
 /* Prints "refinery-cli: <message>" and a pointer to `command --help` on
  * stderr; returns RF_CLI_EXIT_USAGE. */
@@ -115,6 +117,21 @@ gboolean  _rf_cli_open_machine        (const char    *path,
                                        const char    *machine_id,
                                        RfProject    **project_out,
                                        RfProfile    **profile_out,
+                                       GError       **error);
+/* The data a project's machine trains on (docs/model-format.md "Models in a
+ * project"): kind "real" = processed/<id>/cleaned_data.* when it exists,
+ * else the file last ingested into raw/<id>/; "merged" =
+ * merged/<id>/merged*.parquet. Errors say which step to run first. */
+char     *_rf_cli_project_data_path   (RfProject     *project,
+                                       const char    *machine,
+                                       const char    *kind,
+                                       GError       **error);
+/* A model named on the command line: a path as it is, or with a project a
+ * bare name of a file in models/<machine>/; name NULL: the machine's
+ * current model (rf_project_get_current_model, which may fail). */
+char     *_rf_cli_resolve_model       (RfProject     *project,
+                                       const char    *machine,
+                                       const char    *name,
                                        GError       **error);
 
 /* A double in the shortest form that round-trips, e.g. 641.82, 1e-05, 100. */

@@ -32,6 +32,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "rf-model.h"
 #include "rf-progress.h"
