@@ -82,4 +82,8 @@ void rf_nn_matmul_naive     (gboolean     trans_a,
                              float       *c,
                              int          ldc);
 
+/* Pins OpenBLAS to the calling threads (once per process): the model and
+ * the metrics split their work over the cores themselves. */
+void rf_blas_use_one_thread (void);
+
 G_END_DECLS

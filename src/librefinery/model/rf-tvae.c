@@ -699,21 +699,6 @@ rf_tvae_loss_gradient (RfTvae      *tvae,
   return loss;
 }
 
-/* OpenBLAS's own threads only slow these small products down (measured:
- * 500 x 128 x 128 runs as fast on one thread as on two, and the model runs
- * its shards on both cores itself). */
-static void
-blas_use_one_thread (void)
-{
-  static gsize done = 0;
-
-  if (g_once_init_enter (&done))
-    {
-      openblas_set_num_threads (1);
-      g_once_init_leave (&done, 1);
-    }
-}
-
 /* Evaluation ------------------------------------------------------------------ */
 
 #define EVAL_CHUNK 512
@@ -734,7 +719,7 @@ rf_tvae_evaluate (const RfTvae *tvae,
   if (n_rows == 0)
     return NAN;
 
-  blas_use_one_thread ();
+  rf_blas_use_one_thread ();
   workspace_init (&ws, tvae, EVAL_CHUNK, FALSE);
   rf_rng_init (&rng, seed);
   for (gsize start = 0; start < n_rows; start += EVAL_CHUNK)
@@ -1159,7 +1144,7 @@ rf_tvae_generate (const RfTvae *tvae,
   if (n == 0)
     return;
 
-  blas_use_one_thread ();
+  rf_blas_use_one_thread ();
   /* Only z and the decoder's hidden layers are needed. */
   ws.z = g_new (float, (gsize) GENERATE_CHUNK * E);
   for (guint l = 0; l < tvae->arch.n_decompress; l++)
@@ -1448,7 +1433,7 @@ rf_tvae_train (RfTvae              *tvae,
                    "Too many rows to train on (%" G_GSIZE_FORMAT "): at most %u", n_rows, G_MAXUINT);
       return FALSE;
     }
-  blas_use_one_thread ();
+  rf_blas_use_one_thread ();
 
   /* The seeded split: a permutation whose head is the validation set. */
   order = g_new (guint, n_rows);

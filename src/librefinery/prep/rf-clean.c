@@ -10,6 +10,7 @@
 #include "rf-duplicates.h"
 #include "rf-error.h"
 #include "rf-json-build.h"
+#include "rf-parallel.h"
 
 static void
 column_summary_clear (RfColumnCleanSummary *s)
@@ -148,49 +149,6 @@ outlier_bounds (const RfColumn         *column,
       *lower = q[0] - plan->iqr_k * (q[1] - q[0]);
       *upper = q[1] + plan->iqr_k * (q[1] - q[0]);
     }
-}
-
-/* Runs work (i, data) for i in [0, n) on one thread per core. Each i is
- * independent: the result does not depend on the thread count. */
-typedef void (*WorkFunc) (guint    i,
-                          gpointer data);
-
-typedef struct
-{
-  WorkFunc func;
-  gpointer data;
-  guint n;
-  gint next;
-} Parallel;
-
-static gpointer
-parallel_worker (gpointer data)
-{
-  Parallel *p = data;
-
-  for (;;)
-    {
-      guint i = (guint) g_atomic_int_add (&p->next, 1);
-      if (i >= p->n)
-        return NULL;
-      p->func (i, p->data);
-    }
-}
-
-static void
-parallel_for (guint    n,
-              WorkFunc func,
-              gpointer data)
-{
-  Parallel p = { func, data, n, 0 };
-  guint n_threads = MIN (MAX (g_get_num_processors (), 1), MAX (n, 1));
-  g_autofree GThread **threads = g_new0 (GThread *, n_threads);
-
-  for (guint t = 1; t < n_threads; t++)
-    threads[t] = g_thread_new ("rf-clean", parallel_worker, &p);
-  parallel_worker (&p);
-  for (guint t = 1; t < n_threads; t++)
-    g_thread_join (threads[t]);
 }
 
 /* Writes value into row r of a numeric column, rounding for integers. */
@@ -606,7 +564,7 @@ rf_clean_apply (RfTable               *table,
   /* 3: outlier bounds (columns in parallel), rows to drop */
   {
     BoundsWork work = { plan, current, summary };
-    parallel_for (plan->columns->len, bounds_work, &work);
+    rf_parallel_for (plan->columns->len, 0, bounds_work, &work);
   }
   n = rf_table_get_n_rows (current);
   g_free (drop);
@@ -658,7 +616,7 @@ rf_clean_apply (RfTable               *table,
     FillWork work = { plan, current, summary, results, NULL };
 
     work.axis = plan->timestamp_column != NULL ? rf_table_find_column (current, plan->timestamp_column) : NULL;
-    parallel_for (n_columns, fill_work, &work);
+    rf_parallel_for (n_columns, 0, fill_work, &work);
     for (guint c = 0; c < n_columns; c++)
       {
         rf_table_add_column (out, results[c]);
