@@ -43,9 +43,13 @@ make_fleet (void)
   rf_column_set_role (rul, RF_ROLE_RUL);
   rf_column_set_unit (temp, "degC");
   rf_table_add_column (table, unit);
+  rf_column_unref (unit);
   rf_table_add_column (table, time);
+  rf_column_unref (time);
   rf_table_add_column (table, temp);
+  rf_column_unref (temp);
   rf_table_add_column (table, rul);
+  rf_column_unref (rul);
   return table;
 }
 
@@ -222,6 +226,7 @@ test_no_rul (void)
       RfColumn *copy = rf_column_copy (rf_table_get_column (fleet, c));
       rf_column_set_role (copy, RF_ROLE_SENSOR);
       rf_table_add_column (source, copy);
+      rf_column_unref (copy);
     }
   rf_augment_options_init (&options);
   options.n_rows = 500;
@@ -273,6 +278,7 @@ test_quality_fails (void)
         for (gsize r = 0; r < copy->n_rows; r++)
           copy->values.f64[r] += 1000.0;
       rf_table_add_column (hot, copy);
+      rf_column_unref (copy);
     }
   rf_augment_options_init (&options);
   options.n_rows = 1000;

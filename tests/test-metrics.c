@@ -142,12 +142,14 @@ matrix_table (JsonArray *rows,
       for (guint r = 0; r < json_array_get_length (rows); r++)
         rf_column_append_double (column, json_array_get_double_element (json_array_get_array_element (rows, r), j));
       rf_table_add_column (table, column);
+      rf_column_unref (column);
     }
   {
     RfColumn *column = rf_column_new ("rul", RF_COLUMN_DOUBLE);
     for (guint r = 0; r < json_array_get_length (target); r++)
       rf_column_append_double (column, json_array_get_double_element (target, r));
     rf_table_add_column (table, column);
+    rf_column_unref (column);
   }
   return table;
 }
@@ -207,10 +209,15 @@ sensor_table (gsize   n,
       rf_column_append_int64 (rul, (gint64) (100 - 20 * x));
     }
   rf_table_add_column (table, a);
+  rf_column_unref (a);
   rf_table_add_column (table, b);
+  rf_column_unref (b);
   rf_table_add_column (table, k);
+  rf_column_unref (k);
   rf_table_add_column (table, mode);
+  rf_column_unref (mode);
   rf_table_add_column (table, rul);
+  rf_column_unref (rul);
   return table;
 }
 
@@ -303,6 +310,7 @@ test_fidelity_errors (void)
   column = rf_column_new ("elsewhere", RF_COLUMN_DOUBLE);
   rf_column_append_double (column, 1.0);
   rf_table_add_column (other, column);
+  rf_column_unref (column);
   f = rf_fidelity_compute (t, other, NULL, 0, NULL, &error);
   g_assert_null (f);
   g_assert_error (error, RF_ERROR, RF_ERROR_EMPTY);
@@ -317,6 +325,7 @@ test_fidelity_errors (void)
   column = rf_column_new ("a", RF_COLUMN_STRING);
   rf_column_append_string (column, "x", 1);
   rf_table_add_column (wrong, column);
+  rf_column_unref (column);
   f = rf_fidelity_compute (t, wrong, NULL, 0, NULL, &error);
   g_assert_null (f);
   g_assert_error (error, RF_ERROR, RF_ERROR_INVALID);
@@ -339,7 +348,9 @@ test_missing_and_infinite (void)
       rf_column_append_double (b, i == 0 ? INFINITY : i);
     }
   rf_table_add_column (real, a);
+  rf_column_unref (a);
   rf_table_add_column (syn, b);
+  rf_column_unref (b);
   f = rf_fidelity_compute (real, syn, NULL, 0, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpfloat (f->columns[0].missing_real, ==, 1.0);
@@ -408,6 +419,7 @@ test_privacy_copies (void)
 
       rf_column_append_column (column, head);
       rf_table_add_column (leaky, column);
+      rf_column_unref (column);
     }
   g_assert_true (rf_privacy_compute (reference, holdout, leaky, NULL, 0, 1, NULL, &p, &error));
   g_assert_no_error (error);

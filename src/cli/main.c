@@ -43,6 +43,10 @@ static const Command commands[] = {
                                "                            generate synthetic rows from a model" },
   { "augment", rf_cli_augment, "augment PROJECT --machine ID\n"
                                "                            sample train/val/test sets and check them" },
+  { "compare", rf_cli_compare, "compare PROJECT --machine ID\n"
+                               "                            compare real and synthetic data, recommend a model" },
+  { "use-model", rf_cli_use_model, "use-model PROJECT --machine ID MODEL|--recommended|--list\n"
+                               "                            choose the model a machine uses" },
   { "convert", rf_cli_convert, "convert IN OUT            convert a data file (CSV, JSON, Parquet)" },
 };
 

@@ -52,6 +52,10 @@ int       rf_cli_merge                (int            argc,
                                        char         **argv);
 int       rf_cli_augment              (int            argc,
                                        char         **argv);
+int       rf_cli_compare              (int            argc,
+                                       char         **argv);
+int       rf_cli_use_model            (int            argc,
+                                       char         **argv);
 
 /* Prints "refinery-cli: <message>" and a pointer to `command --help` on
  * stderr; returns RF_CLI_EXIT_USAGE. */

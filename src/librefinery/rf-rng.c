@@ -457,3 +457,17 @@ rf_rng_shuffle (RfRng *rng,
       indices[j] = tmp;
     }
 }
+
+void
+rf_rng_shuffle_rows (RfRng *rng,
+                     gsize *rows,
+                     gsize  n)
+{
+  for (gsize i = n; i > 1; i--)
+    {
+      gsize j = (gsize) rf_rng_below (rng, i);
+      gsize tmp = rows[i - 1];
+      rows[i - 1] = rows[j];
+      rows[j] = tmp;
+    }
+}

@@ -61,6 +61,11 @@ void     _rf_rng_normal_fill_f_definition (RfRng *rng,
  * rf_rng_normal_fill_f place on the other side of exp() from the
  * definition; 0 when they are sound. */
 guint    _rf_rng_ziggurat_self_check (guint points);
+/* Fisher-Yates shuffle of n row numbers (the same draws as
+ * rf_rng_shuffle). */
+void     rf_rng_shuffle_rows (RfRng       *rng,
+                              gsize       *rows,
+                              gsize        n);
 /* Fisher-Yates shuffle of n indices. */
 void     rf_rng_shuffle     (RfRng        *rng,
                              guint        *indices,

@@ -242,7 +242,8 @@ deal_units (const RfColumn *rul,
       }
 }
 
-/* Replaces (or adds, at the end) the column name by column. */
+/* Replaces (or adds, at the end) the column name by column, taking the
+ * caller's reference. */
 static void
 put_column (RfTable    *table,
             const char *name,
@@ -253,6 +254,7 @@ put_column (RfTable    *table,
   if (index >= 0)
     rf_table_remove_column (table, (guint) index);
   rf_table_add_column (table, column);
+  rf_column_unref (column);
 }
 
 /* The set assembled into units first_unit + 1 … first_unit + n_units. */
@@ -587,13 +589,7 @@ rf_augment (RfModel                *model,
   order = g_new (gsize, n);
   for (gsize i = 0; i < n; i++)
     order[i] = i;
-  for (gsize i = n; i > 1; i--)
-    {
-      gsize j = (gsize) rf_rng_below (&rng, i);
-      gsize t = order[i - 1];
-      order[i - 1] = order[j];
-      order[j] = t;
-    }
+  rf_rng_shuffle_rows (&rng, order, n);
 
   src_rul = find_role (source, RF_ROLE_RUL);
   src_unit = find_role (source, RF_ROLE_UNIT_ID);

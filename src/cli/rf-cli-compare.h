@@ -1,0 +1,58 @@
+/* rf-cli-compare.h: the comparison pipeline that compare, report and run
+ * share: load the models (a refined model brings its base along), sample
+ * them, compare with the real data, write the report. */
+#pragma once
+
+#include "rf-comparison.h"
+#include "rf-model.h"
+#include "rf-progress.h"
+#include "rf-project.h"
+
+G_BEGIN_DECLS
+
+/* Synthetic rows per model, unless asked otherwise. */
+#define RF_CLI_COMPARE_ROWS 50000
+
+typedef struct
+{
+  guint          n_models;
+  char          *model_paths[2];   /* baseline first when there are two */
+  char          *model_names[2];   /* as reported: relative to the project */
+  RfModel       *models[2];
+  RfTable       *synthetic[2];
+  char          *real_path;
+  RfTable       *real;
+  char         **exclude;          /* unit ids and timestamps of the real data */
+  char          *rul;              /* the real data's RUL column, or NULL */
+  RfComparison  *comparison;
+  JsonNode      *report;           /* as written */
+} RfCliComparison;
+
+gboolean  _rf_cli_compare             (RfCliComparison    *c,
+                                       RfProject          *project,
+                                       const char         *machine_id,
+                                       const char         *real_path,
+                                       const char * const *models,
+                                       guint               n_models,
+                                       gsize               rows,
+                                       guint64             seed,
+                                       RfProgress         *progress,
+                                       GCancellable       *cancellable,
+                                       GError            **error);
+/* Writes the report to path (creating its folder with a project) and, with
+ * a project, reports/all_machines_summary.csv; keeps it in c->report. */
+gboolean  _rf_cli_write_comparison    (RfCliComparison    *c,
+                                       RfProject          *project,
+                                       const char         *machine_id,
+                                       const char         *path,
+                                       GError            **error);
+void      _rf_cli_print_comparison    (RfCliComparison    *c);
+void      _rf_cli_comparison_clear    (RfCliComparison    *c);
+/* Whether model_path was refined from the model at base_path (its
+ * lineage names that file and the bytes match). */
+gboolean  _rf_cli_is_refinement_of    (const char         *model_path,
+                                       const char         *base_path);
+/* UTC ISO 8601, "2024-05-01T12:00:00Z". */
+char     *_rf_cli_now_utc             (void);
+
+G_END_DECLS
