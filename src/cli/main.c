@@ -45,6 +45,8 @@ static const Command commands[] = {
                                "                            sample train/val/test sets and check them" },
   { "compare", rf_cli_compare, "compare PROJECT --machine ID\n"
                                "                            compare real and synthetic data, recommend a model" },
+  { "report", rf_cli_report,   "report PROJECT --machine ID [--pdf] [--xlsx] [--png]\n"
+                               "                            write the comparison report (PDF, Excel, charts)" },
   { "use-model", rf_cli_use_model, "use-model PROJECT --machine ID MODEL|--recommended|--list\n"
                                "                            choose the model a machine uses" },
   { "convert", rf_cli_convert, "convert IN OUT            convert a data file (CSV, JSON, Parquet)" },

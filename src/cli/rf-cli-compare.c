@@ -233,6 +233,34 @@ _rf_cli_print_comparison (RfCliComparison *c)
     g_print ("  %s\n", *r);
 }
 
+gboolean
+_rf_cli_default_models (RfProject   *project,
+                        const char  *machine_id,
+                        char       **model_args,
+                        GPtrArray   *models,
+                        GError     **error)
+{
+  for (guint i = 0; model_args != NULL && model_args[i] != NULL; i++)
+    g_ptr_array_add (models, _rf_cli_resolve_model (project, machine_id, model_args[i], NULL));
+  if (models->len == 0)
+    {
+      /* The newest model against its base (added later when it is a
+       * refinement) or, failing that, against the chosen default. */
+      g_auto(GStrv) all = rf_project_list_models (project, machine_id);
+      const char *chosen = rf_project_find_machine (project, machine_id)->default_model;
+      char *current = rf_project_get_current_model (project, machine_id, error);
+
+      if (current == NULL)
+        return FALSE;
+      g_free (current);
+      if (chosen != NULL && g_strcmp0 (chosen, all[0]) != 0 && g_file_test (chosen, G_FILE_TEST_IS_REGULAR) &&
+          !_rf_cli_is_refinement_of (all[0], chosen))
+        g_ptr_array_add (models, g_strdup (chosen));
+      g_ptr_array_add (models, g_strdup (all[0]));
+    }
+  return TRUE;
+}
+
 typedef struct
 {
   RfCliComparison *c;
@@ -319,24 +347,8 @@ rf_cli_compare (int    argc,
         return _rf_cli_usage_error ("compare", "--data is real or merged");
       if (!_rf_cli_open_machine (argv[1], machine_id, &project, NULL, &error))
         return _rf_cli_fail (error);
-      for (guint i = 0; model_args != NULL && model_args[i] != NULL; i++)
-        g_ptr_array_add (models, _rf_cli_resolve_model (project, machine_id, model_args[i], NULL));
-      if (models->len == 0)
-        {
-          /* The newest model against its base (added later when it is a
-           * refinement) or, failing that, against the chosen default. */
-          g_auto(GStrv) all = rf_project_list_models (project, machine_id);
-          const char *chosen = rf_project_find_machine (project, machine_id)->default_model;
-          char *current = rf_project_get_current_model (project, machine_id, &error);
-
-          if (current == NULL)
-            return _rf_cli_fail (error);
-          g_free (current);
-          if (chosen != NULL && g_strcmp0 (chosen, all[0]) != 0 && g_file_test (chosen, G_FILE_TEST_IS_REGULAR) &&
-              !_rf_cli_is_refinement_of (all[0], chosen))
-            g_ptr_array_add (models, g_strdup (chosen));
-          g_ptr_array_add (models, g_strdup (all[0]));
-        }
+      if (!_rf_cli_default_models (project, machine_id, model_args, models, &error))
+        return _rf_cli_fail (error);
       real_path = _rf_cli_project_data_path (project, machine_id, data_arg != NULL ? data_arg : "real", &error);
       if (real_path == NULL)
         return _rf_cli_fail (error);

@@ -52,6 +52,15 @@ void      _rf_cli_comparison_clear    (RfCliComparison    *c);
  * lineage names that file and the bytes match). */
 gboolean  _rf_cli_is_refinement_of    (const char         *model_path,
                                        const char         *base_path);
+/* The models to compare (absolute paths, into models): those named by
+ * model_args (NULL-terminated, may be NULL), else the machine's newest model
+ * and, unless it is a refinement of it (then _rf_cli_compare adds the base),
+ * the chosen default before it. */
+gboolean  _rf_cli_default_models      (RfProject          *project,
+                                       const char         *machine_id,
+                                       char              **model_args,
+                                       GPtrArray          *models,
+                                       GError            **error);
 /* UTC ISO 8601, "2024-05-01T12:00:00Z". */
 char     *_rf_cli_now_utc             (void);
 

@@ -152,7 +152,7 @@ rf_cli_convert (int    argc,
   int status = RF_CLI_EXIT_OK;
   GOptionEntry entries[] = {
     { "to", 0, 0, G_OPTION_ARG_STRING, &format_name,
-      "csv, tsv, json, jsonl or parquet (default: from OUT's extension)", "FORMAT" },
+      "csv, tsv, json, jsonl, parquet or xlsx (default: from OUT's extension)", "FORMAT" },
     { "codec", 'c', 0, G_OPTION_ARG_STRING, &codec_name,
       "Parquet compression: zstd (default), snappy, gzip, lz4_raw, brotli or none", "CODEC" },
     { "level", 0, 0, G_OPTION_ARG_INT, &level,
@@ -194,7 +194,7 @@ rf_cli_convert (int    argc,
     }
   else if (!rf_output_format_from_path (argv[2], &job.format))
     return _rf_cli_usage_error ("convert", "cannot tell the format from the name “%s”; name it "
-                                ".csv, .tsv, .json, .jsonl or .parquet, or give --to", argv[2]);
+                                ".csv, .tsv, .json, .jsonl, .parquet or .xlsx, or give --to", argv[2]);
   if (codec_name != NULL)
     {
       if (job.format != RF_OUTPUT_PARQUET)

@@ -54,6 +54,8 @@ int       rf_cli_augment              (int            argc,
                                        char         **argv);
 int       rf_cli_compare              (int            argc,
                                        char         **argv);
+int       rf_cli_report               (int            argc,
+                                       char         **argv);
 int       rf_cli_use_model            (int            argc,
                                        char         **argv);
 

@@ -170,7 +170,7 @@ rf_cli_sample (int    argc,
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed,
       "Seed: the same model and seed give the same rows, whatever --threads (default: 0)", "S" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
-      "csv, tsv, json, jsonl or parquet (default: from FILE's extension)", "FORMAT" },
+      "csv, tsv, json, jsonl, parquet or xlsx (default: from FILE's extension)", "FORMAT" },
     { "no-clip", 0, 0, G_OPTION_ARG_NONE, &no_clip,
       "Let values go beyond the range seen in training", NULL },
     { "profile", 'p', 0, G_OPTION_ARG_FILENAME, &profile_path,
@@ -218,7 +218,7 @@ rf_cli_sample (int    argc,
     }
   else if (!rf_output_format_from_path (out, &job.format))
     return _rf_cli_usage_error ("sample", "cannot tell the format from the name “%s”; name it "
-                                ".csv, .tsv, .json, .jsonl or .parquet, or give --format ("
+                                ".csv, .tsv, .json, .jsonl, .parquet or .xlsx, or give --format ("
                                 RF_OUTPUT_FORMATS_TEXT ")", out);
   out_dir = g_path_get_dirname (out);
   if (!g_file_test (out_dir, G_FILE_TEST_IS_DIR))

@@ -99,7 +99,7 @@ rf_cli_seed (int    argc,
         return _rf_cli_usage_error ("seed", "give a project folder and --machine ID, or --profile FILE and --out FILE");
       if (!rf_output_format_from_path (out, &job.format))
         return _rf_cli_usage_error ("seed", "cannot tell the format of “%s” from its extension: use .csv, .tsv, "
-                                            ".json, .jsonl or .parquet", out);
+                                            ".json, .jsonl, .parquet or .xlsx", out);
       profile = rf_profile_load_file (profile_path, &error);
       if (profile == NULL)
         return _rf_cli_fail (error);

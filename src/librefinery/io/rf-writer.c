@@ -5,6 +5,7 @@
 #include "rf-csv-writer.h"
 #include "rf-json-writer.h"
 #include "rf-writer.h"
+#include "rf-xlsx-writer.h"
 
 static const struct
 {
@@ -16,6 +17,7 @@ static const struct
   [RF_OUTPUT_JSON] = { "json", { ".json", NULL } },
   [RF_OUTPUT_JSONL] = { "jsonl", { ".jsonl", ".ndjson", NULL } },
   [RF_OUTPUT_PARQUET] = { "parquet", { ".parquet", ".pq", NULL } },
+  [RF_OUTPUT_XLSX] = { "xlsx", { ".xlsx", NULL } },
 };
 
 const char *
@@ -84,6 +86,8 @@ rf_write_file (const RfTable               *table,
       return rf_json_write (table, path, RF_JSON_LAYOUT_LINES, progress, cancellable, error);
     case RF_OUTPUT_PARQUET:
       return rf_parquet_write (table, path, parquet, progress, cancellable, error);
+    case RF_OUTPUT_XLSX:
+      return rf_xlsx_write_table (table, path, progress, cancellable, error);
     case RF_OUTPUT_CSV:
     default:
       return rf_csv_write (table, path, NULL, progress, cancellable, error);

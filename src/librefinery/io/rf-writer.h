@@ -22,20 +22,21 @@ typedef enum
   RF_OUTPUT_JSON,       /* an array of records */
   RF_OUTPUT_JSONL,      /* JSON Lines */
   RF_OUTPUT_PARQUET,
+  RF_OUTPUT_XLSX,       /* an Excel workbook of one sheet (rf-xlsx-writer.h) */
 } RfOutputFormat;
-#define RF_OUTPUT_N_FORMATS (RF_OUTPUT_PARQUET + 1)
+#define RF_OUTPUT_N_FORMATS (RF_OUTPUT_XLSX + 1)
 
 /* For messages: what the names below are. */
 #define RF_OUTPUT_FORMATS_TEXT \
-  "csv, tsv, json (an array of records), jsonl (JSON Lines) or parquet"
+  "csv, tsv, json (an array of records), jsonl (JSON Lines), parquet or xlsx"
 
-/* "csv", "tsv", "json", "jsonl", "parquet". */
+/* "csv", "tsv", "json", "jsonl", "parquet", "xlsx". */
 const char *rf_output_format_to_string   (RfOutputFormat  format);
 /* Case-insensitive name, as above. */
 gboolean    rf_output_format_from_string (const char     *name,
                                           RfOutputFormat *format);
-/* From the file name: .csv; .tsv .tab; .json; .jsonl .ndjson; .parquet .pq
- * (case-insensitive). FALSE when the extension names none. */
+/* From the file name: .csv; .tsv .tab; .json; .jsonl .ndjson; .parquet .pq;
+ * .xlsx (case-insensitive). FALSE when the extension names none. */
 gboolean    rf_output_format_from_path   (const char     *path,
                                           RfOutputFormat *format);
 

@@ -153,12 +153,14 @@ rf_plot_histogram (cairo_t                 *cr,
     }
   cairo_restore (cr);
 
-  {
-    RfPlotRole legend_roles[MAX_SERIES];
+  /* In a small chart a legend would hide the bars: a caption says it. */
+  if (axes.right - axes.left >= 300)
+    {
+      RfPlotRole legend_roles[MAX_SERIES];
 
-    for (guint s = 0; s < n_series; s++)
-      legend_roles[s] = roles != NULL ? roles[s] : (RfPlotRole) MIN (s, RF_PLOT_ROLE_OTHER);
-    _rf_plot_legend (cr, &axes, labels, legend_roles, NULL, filled, n_series);
-  }
+      for (guint s = 0; s < n_series; s++)
+        legend_roles[s] = roles != NULL ? roles[s] : (RfPlotRole) MIN (s, RF_PLOT_ROLE_OTHER);
+      _rf_plot_legend (cr, &axes, labels, legend_roles, NULL, filled, n_series);
+    }
   _rf_plot_end (cr);
 }

@@ -38,7 +38,9 @@ typedef struct
 /* Overlaid histograms of 1 to 4 series on shared bins, as densities so that
  * samples of different sizes compare; n_bins 0: Freedman–Diaconis on the
  * first series, from 10 to 60 bins. The first series is filled, the others
- * drawn as outlined steps. unit labels the x axis (NULL: "value"). */
+ * drawn as outlined steps. unit labels the x axis (NULL: "value"). The
+ * legend is left out when the plot is narrower than 300 units, where it
+ * would hide the bars: say which is which beside such a chart. */
 void     rf_plot_histogram   (cairo_t                 *cr,
                               const cairo_rectangle_t *area,
                               const char              *title,
