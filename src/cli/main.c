@@ -47,6 +47,8 @@ static const Command commands[] = {
                                "                            compare real and synthetic data, recommend a model" },
   { "report", rf_cli_report,   "report PROJECT --machine ID [--pdf] [--xlsx] [--png]\n"
                                "                            write the comparison report (PDF, Excel, charts)" },
+  { "run", rf_cli_run,         "run PROJECT --machine ID FILE\n"
+                               "                            the whole workflow for one machine, from a data file" },
   { "use-model", rf_cli_use_model, "use-model PROJECT --machine ID MODEL|--recommended|--list\n"
                                "                            choose the model a machine uses" },
   { "convert", rf_cli_convert, "convert IN OUT            convert a data file (CSV, JSON, Parquet)" },

@@ -56,6 +56,8 @@ int       rf_cli_compare              (int            argc,
                                        char         **argv);
 int       rf_cli_report               (int            argc,
                                        char         **argv);
+int       rf_cli_run                  (int            argc,
+                                       char         **argv);
 int       rf_cli_use_model            (int            argc,
                                        char         **argv);
 
