@@ -5,8 +5,10 @@
  * never leaves a half-written workbook where a good one was.
  *
  * Each table becomes a worksheet from A1: a bold header row (frozen), then
- * one row per table row. Doubles and integers are numbers (integers beyond
- * ±2^53, which a spreadsheet cannot hold exactly, are written as text);
+ * one row per table row. Doubles and integers are numbers, to 16
+ * significant digits (libxlsxwriter's format; Excel shows 15: write
+ * Parquet or CSV where every bit counts); integers beyond ±2^53, which a
+ * spreadsheet cannot hold exactly, are written as text;
  * booleans are TRUE/FALSE; strings are text; timestamps are Excel dates in
  * the 1900 date system shown as "yyyy-mm-dd hh:mm:ss.000" (times before
  * 1900-03-01, where Excel's calendar is wrong, are written as ISO 8601
