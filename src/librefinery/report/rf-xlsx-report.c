@@ -241,7 +241,9 @@ rf_xlsx_report_write (const char           *path,
       ok = TRUE;
       for (guint s = 0; s < n && ok; s++)
         {
-          g_autofree char *name = g_strdup_printf ("%s_synthetic", rf_comparison_get_set (in->comparison, s)->key);
+          const char *key = rf_comparison_get_set (in->comparison, s)->key;
+          g_autofree char *name = strcmp (key, "synthetic") == 0 ? g_strdup (key)
+                                                                 : g_strdup_printf ("%s_synthetic", key);
           ok = rf_xlsx_book_add_table (book, name, synthetic[s], NULL, 0, NULL, cancellable, error);
         }
       if (ok)

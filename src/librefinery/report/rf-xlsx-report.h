@@ -8,7 +8,8 @@
  *   loss         one row per epoch: training and validation loss per
  *                model, with a native line chart;
  *   real         the real data;
- *   <key>_synthetic  each model's synthetic rows.
+ *   seed_synthetic, refined_synthetic (two models) or synthetic (one):
+ *                each model's synthetic rows.
  * Charts are Excel's own, over the sheet's cells: they follow edits.
  */
 #pragma once
