@@ -541,7 +541,7 @@ test_default_model (void)
   models = rf_project_get_machine_dir (project, "models", "m1", TRUE, &error);
   old = rf_test_write_file (models, "tvae_a.safetensors", "old", -1);
   new = rf_test_write_file (models, "tvae_b_refined.safetensors", "new", -1);
-  rf_test_write_file (models, "training_comparison.json", "{}", -1);
+  g_free (rf_test_write_file (models, "training_comparison.json", "{}", -1));
   times.actime = times.modtime = 1000000000;
   g_assert_cmpint (utime (old, &times), ==, 0);
   list = rf_project_list_models (project, "m1");

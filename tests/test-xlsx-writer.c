@@ -37,7 +37,7 @@ oracle_read (const char *path,
 {
   g_autofree char *oracle = rf_test_shared_path ("tools/excel-oracle");
   g_autofree char *prefix = g_build_filename (dir, "oracle", NULL);
-  g_autofree char *csv = NULL, *name = NULL;
+  g_autofree char *csv = NULL, *name = NULL, *ssconvert = NULL;
   g_autoptr(GError) error = NULL;
   RfReadOptions *options;
   RfTable *table;
@@ -45,7 +45,8 @@ oracle_read (const char *path,
   if (oracle == NULL)
     return NULL;
   /* gnumeric is installed by tools/install-deps: its absence is a failure. */
-  g_assert_nonnull (g_find_program_in_path ("ssconvert"));
+  ssconvert = g_find_program_in_path ("ssconvert");
+  g_assert_nonnull (ssconvert);
   g_assert_cmpint (run (NULL, (const char * const[]) { "node", oracle, "to-csv", path, prefix, NULL }), ==, 0);
   name = g_strdup_printf ("oracle.%u.csv", sheet);
   csv = g_build_filename (dir, name, NULL);
