@@ -477,8 +477,8 @@ test_usage_errors (void)
 
     rf_test_run_cli (&run, "sample", "m.safetensors", "--rows", "10", "--out", "x.xml");
     g_assert_cmpstr (run.err, ==, "refinery-cli: cannot tell the format from the name “x.xml”; "
-                                  "name it .csv, .tsv, .json, .jsonl or .parquet, or give --format "
-                                  "(csv, tsv, json (an array of records), jsonl (JSON Lines) or parquet)\n"
+                                  "name it .csv, .tsv, .json, .jsonl, .parquet or .xlsx, or give --format "
+                                  "(csv, tsv, json (an array of records), jsonl (JSON Lines), parquet or xlsx)\n"
                                   "Try “refinery-cli sample --help” for more information.\n");
     rf_test_run_cli (&run, "--help");
     g_assert_nonnull (strstr (run.out, "\n  train FILE --out MODEL    train a TVAE model"));
