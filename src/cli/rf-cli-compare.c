@@ -261,6 +261,48 @@ _rf_cli_default_models (RfProject   *project,
   return TRUE;
 }
 
+int
+_rf_cli_comparison_inputs (const char   *command,
+                           const char   *target,
+                           const char   *machine_id,
+                           char        **model_args,
+                           const char   *data_arg,
+                           const char   *out,
+                           const char   *out_name,
+                           RfProject   **project,
+                           GPtrArray    *models,
+                           char        **real_path)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (model_args != NULL && g_strv_length (model_args) > 2)
+    return _rf_cli_usage_error (command, "give --model at most twice");
+  if (rf_project_is_project_dir (target))
+    {
+      if (machine_id == NULL)
+        return _rf_cli_usage_error (command, "with a project, --machine ID is required");
+      if (out != NULL)
+        return _rf_cli_usage_error (command, "with a project, drop --out: the project's reports/ is written");
+      if (data_arg != NULL && g_strcmp0 (data_arg, "real") != 0 && g_strcmp0 (data_arg, "merged") != 0)
+        return _rf_cli_usage_error (command, "--data is real or merged");
+      if (!_rf_cli_open_machine (target, machine_id, project, NULL, &error) ||
+          !_rf_cli_default_models (*project, machine_id, model_args, models, &error) ||
+          (*real_path = _rf_cli_project_data_path (*project, machine_id, data_arg != NULL ? data_arg : "real",
+                                                   &error)) == NULL)
+        return _rf_cli_fail (error);
+      return RF_CLI_EXIT_OK;
+    }
+  if (machine_id != NULL || data_arg != NULL)
+    return _rf_cli_usage_error (command, "--machine and --data need a project folder");
+  if (model_args == NULL || out == NULL)
+    return _rf_cli_usage_error (command, "without a project, give --model MODEL (once or twice) and --out %s",
+                                out_name);
+  for (guint i = 0; model_args[i] != NULL; i++)
+    g_ptr_array_add (models, g_strdup (model_args[i]));
+  *real_path = g_strdup (target);
+  return RF_CLI_EXIT_OK;
+}
+
 typedef struct
 {
   RfCliComparison *c;
@@ -304,6 +346,7 @@ rf_cli_compare (int    argc,
   gboolean json = FALSE;
   RfCliComparison c = { 0 };
   CompareJob job = { &c };
+  int status;
   GOptionEntry entries[] = {
     { "machine", 'm', 0, G_OPTION_ARG_STRING, &machine_id, "With a project: the machine (required)", "ID" },
     { "model", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &model_args,
@@ -334,37 +377,12 @@ rf_cli_compare (int    argc,
     return _rf_cli_usage_error ("compare", "give one project folder or one real data file");
   if (rows < 10 || rows > 10000000)
     return _rf_cli_usage_error ("compare", "--rows must be from 10 to 10000000");
-  if (model_args != NULL && g_strv_length (model_args) > 2)
-    return _rf_cli_usage_error ("compare", "give --model at most twice");
 
-  if (rf_project_is_project_dir (argv[1]))
-    {
-      if (machine_id == NULL)
-        return _rf_cli_usage_error ("compare", "with a project, --machine ID is required");
-      if (out != NULL)
-        return _rf_cli_usage_error ("compare", "with a project, drop --out: reports/ID_comparison.json is written");
-      if (data_arg != NULL && g_strcmp0 (data_arg, "real") != 0 && g_strcmp0 (data_arg, "merged") != 0)
-        return _rf_cli_usage_error ("compare", "--data is real or merged");
-      if (!_rf_cli_open_machine (argv[1], machine_id, &project, NULL, &error))
-        return _rf_cli_fail (error);
-      if (!_rf_cli_default_models (project, machine_id, model_args, models, &error))
-        return _rf_cli_fail (error);
-      real_path = _rf_cli_project_data_path (project, machine_id, data_arg != NULL ? data_arg : "real", &error);
-      if (real_path == NULL)
-        return _rf_cli_fail (error);
-      report = rf_comparison_report_path (project, machine_id);
-    }
-  else
-    {
-      if (machine_id != NULL || data_arg != NULL)
-        return _rf_cli_usage_error ("compare", "--machine and --data need a project folder");
-      if (model_args == NULL || out == NULL)
-        return _rf_cli_usage_error ("compare", "without a project, give --model MODEL (once or twice) and --out FILE");
-      for (guint i = 0; model_args[i] != NULL; i++)
-        g_ptr_array_add (models, g_strdup (model_args[i]));
-      real_path = g_strdup (argv[1]);
-      report = g_strdup (out);
-    }
+  status = _rf_cli_comparison_inputs ("compare", argv[1], machine_id, model_args, data_arg, out, "FILE", &project,
+                                      models, &real_path);
+  if (status != RF_CLI_EXIT_OK)
+    return status;
+  report = project != NULL ? rf_comparison_report_path (project, machine_id) : g_strdup (out);
 
   job.project = project;
   job.machine_id = machine_id;

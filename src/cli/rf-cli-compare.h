@@ -48,6 +48,21 @@ gboolean  _rf_cli_write_comparison    (RfCliComparison    *c,
                                        GError            **error);
 void      _rf_cli_print_comparison    (RfCliComparison    *c);
 void      _rf_cli_comparison_clear    (RfCliComparison    *c);
+/* The command line compare and report share: PROJECT --machine ID
+ * [--model M]… [--data real|merged], or FILE --model M [--model M2] --out
+ * out_name. Fills *project (stays NULL for a file), models and *real_path.
+ * Returns RF_CLI_EXIT_OK to go on, else the status to exit with (the
+ * message is printed). */
+int       _rf_cli_comparison_inputs   (const char         *command,
+                                       const char         *target,
+                                       const char         *machine_id,
+                                       char              **model_args,
+                                       const char         *data_arg,
+                                       const char         *out,
+                                       const char         *out_name,
+                                       RfProject         **project,
+                                       GPtrArray          *models,
+                                       char              **real_path);
 /* Whether model_path was refined from the model at base_path (its
  * lineage names that file and the bytes match). */
 gboolean  _rf_cli_is_refinement_of    (const char         *model_path,

@@ -176,6 +176,7 @@ rf_cli_report (int    argc,
   gboolean pdf = FALSE, xlsx = FALSE, png = FALSE, json = FALSE;
   RfCliReport r = { 0 };
   ReportJob job = { &r };
+  int status;
   GOptionEntry entries[] = {
     { "machine", 'm', 0, G_OPTION_ARG_STRING, &machine_id, "With a project: the machine (required)", "ID" },
     { "model", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &model_args,
@@ -208,58 +209,28 @@ rf_cli_report (int    argc,
     return _rf_cli_usage_error ("report", "give one project folder or one real data file");
   if (rows < 10 || rows > 10000000)
     return _rf_cli_usage_error ("report", "--rows must be from 10 to 10000000");
-  if (model_args != NULL && g_strv_length (model_args) > 2)
-    return _rf_cli_usage_error ("report", "give --model at most twice");
   if (!pdf && !xlsx && !png)
     pdf = xlsx = TRUE;
 
-  if (rf_project_is_project_dir (argv[1]))
-    {
-      g_autofree char *base = NULL, *reports = NULL;
+  status = _rf_cli_comparison_inputs ("report", argv[1], machine_id, model_args, data_arg, out, "BASE", &project,
+                                      models, &real_path);
+  if (status != RF_CLI_EXIT_OK)
+    return status;
+  {
+    /* reports/ID_comparison.* and reports/ID_charts/, or BASE.* and BASE_charts/. */
+    g_autofree char *report = project != NULL ? rf_comparison_report_path (project, machine_id) : NULL;
+    g_autofree char *base = report != NULL ? g_strndup (report, strlen (report) - strlen (".json")) : g_strdup (out);
+    g_autofree char *charts = project != NULL ? g_strdup_printf ("%s_charts", machine_id) : NULL;
+    g_autofree char *reports = report != NULL ? g_path_get_dirname (report) : NULL;
 
-      if (machine_id == NULL)
-        return _rf_cli_usage_error ("report", "with a project, --machine ID is required");
-      if (out != NULL)
-        return _rf_cli_usage_error ("report", "with a project, drop --out: reports/ is written");
-      if (data_arg != NULL && g_strcmp0 (data_arg, "real") != 0 && g_strcmp0 (data_arg, "merged") != 0)
-        return _rf_cli_usage_error ("report", "--data is real or merged");
-      if (!_rf_cli_open_machine (argv[1], machine_id, &project, NULL, &error))
-        return _rf_cli_fail (error);
-      if (!_rf_cli_default_models (project, machine_id, model_args, models, &error))
-        return _rf_cli_fail (error);
-      real_path = _rf_cli_project_data_path (project, machine_id, data_arg != NULL ? data_arg : "real", &error);
-      if (real_path == NULL)
-        return _rf_cli_fail (error);
-      json_path = rf_comparison_report_path (project, machine_id);
-      base = g_strndup (json_path, strlen (json_path) - strlen (".json"));
-      reports = g_path_get_dirname (json_path);
-      if (pdf)
-        pdf_path = g_strconcat (base, ".pdf", NULL);
-      if (xlsx)
-        xlsx_path = g_strconcat (base, ".xlsx", NULL);
-      if (png)
-        {
-          g_autofree char *name = g_strdup_printf ("%s_charts", machine_id);
-          png_dir = g_build_filename (reports, name, NULL);
-        }
-    }
-  else
-    {
-      if (machine_id != NULL || data_arg != NULL)
-        return _rf_cli_usage_error ("report", "--machine and --data need a project folder");
-      if (model_args == NULL || out == NULL)
-        return _rf_cli_usage_error ("report", "without a project, give --model MODEL (once or twice) and --out BASE");
-      for (guint i = 0; model_args[i] != NULL; i++)
-        g_ptr_array_add (models, g_strdup (model_args[i]));
-      real_path = g_strdup (argv[1]);
-      json_path = g_strconcat (out, ".json", NULL);
-      if (pdf)
-        pdf_path = g_strconcat (out, ".pdf", NULL);
-      if (xlsx)
-        xlsx_path = g_strconcat (out, ".xlsx", NULL);
-      if (png)
-        png_dir = g_strconcat (out, "_charts", NULL);
-    }
+    json_path = g_strconcat (base, ".json", NULL);
+    if (pdf)
+      pdf_path = g_strconcat (base, ".pdf", NULL);
+    if (xlsx)
+      xlsx_path = g_strconcat (base, ".xlsx", NULL);
+    if (png)
+      png_dir = project != NULL ? g_build_filename (reports, charts, NULL) : g_strconcat (base, "_charts", NULL);
+  }
 
   job.project = project;
   job.machine_id = machine_id;
